@@ -1,0 +1,20 @@
+import Audit from './audit.js';
+import Backtest from './backtest.js';
+import ConfigSchema from './config/schema.js';
+import ConfigShow from './config/show.js';
+import DashboardExport from './dashboard-export.js';
+import Executor from './executor.js';
+import Screener from './screener.js';
+import Sync from './sync.js';
+
+/** The explicit command map oclif loads (package.json `oclif.commands`): no folder scanning. */
+export const COMMANDS = {
+  executor: Executor,
+  screener: Screener,
+  sync: Sync,
+  'dashboard-export': DashboardExport,
+  backtest: Backtest,
+  audit: Audit,
+  'config:schema': ConfigSchema,
+  'config:show': ConfigShow,
+};

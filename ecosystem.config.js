@@ -1,0 +1,41 @@
+// PM2 services of hedge. PM2 7 loads this ESM file through its `apps` export (not `export default`).
+// Start: npx pm2 start ecosystem.config.js    Status: npx pm2 status    Logs: npx pm2 logs hedge-executor
+const common = {
+  cwd: import.meta.dirname,
+  script: 'bin/run.js',
+  interpreter: 'node',
+  autorestart: true,
+  // a service that keeps failing at start is not restarted forever
+  min_uptime: '30s',
+  max_restarts: 10,
+  exp_backoff_restart_delay: 1000,
+  // SIGINT lets the executor finish its cycle and flush telemetry before it exits
+  kill_timeout: 15000,
+  time: true,
+  merge_logs: true,
+  env: { ENV: 'dev', NODE_ENV: 'production' },
+};
+
+export const apps = [
+  {
+    ...common,
+    name: 'hedge-executor',
+    args: 'executor --loop',
+    out_file: 'logs/pm2-executor.out.log',
+    error_file: 'logs/pm2-executor.err.log',
+  },
+  {
+    ...common,
+    name: 'hedge-sync',
+    args: 'sync',
+    out_file: 'logs/pm2-sync.out.log',
+    error_file: 'logs/pm2-sync.err.log',
+  },
+  {
+    ...common,
+    name: 'hedge-dashboard',
+    args: 'dashboard-export --watch',
+    out_file: 'logs/pm2-dashboard.out.log',
+    error_file: 'logs/pm2-dashboard.err.log',
+  },
+];

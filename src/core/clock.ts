@@ -1,0 +1,53 @@
+/**
+ * The only module that reads the wall clock or schedules timers. Everything else takes a `Clock`,
+ * which is what lets backtest, dry-run and production run the same code.
+ */
+
+/** Source of time for a component. */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  nowMs(): number;
+  /** Resolves after `ms` milliseconds of this clock's time. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** The wall clock, for dry-run and production. */
+export class SystemClock implements Clock {
+  nowMs(): number {
+    return Date.now();
+  }
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
+/** A clock moved by its owner: the replay feed in backtests, or a test. `sleep` advances it. */
+export class ManualClock implements Clock {
+  constructor(private currentMs: number) {}
+  nowMs(): number {
+    return this.currentMs;
+  }
+  /** Moves the clock to `ms`; time never goes backwards. */
+  setMs(ms: number): void {
+    if (ms > this.currentMs) this.currentMs = ms;
+  }
+  sleep(ms: number): Promise<void> {
+    this.currentMs += Math.max(0, ms);
+    return Promise.resolve();
+  }
+}
+
+/** Shared wall clock for code that runs outside any kernel (commands, audit). */
+export const systemClock: Clock = new SystemClock();
+
+/** ISO-8601 UTC text of an epoch-millisecond instant. */
+export function isoOf(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Parses an ISO-8601 date or date-time (UTC when no offset is given) into epoch ms, or `undefined`. */
+export function parseIsoMs(text: string): number | undefined {
+  const withZone = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
+  const ms = Date.parse(withZone);
+  return Number.isFinite(ms) ? ms : undefined;
+}

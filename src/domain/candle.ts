@@ -1,0 +1,53 @@
+import type { Timeframe } from './timeframe.js';
+
+/** One OHLCV bar. `openTimeMs` is the bar's open time, UTC epoch ms. Volume is in the base asset. */
+export interface Candle {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly openTimeMs: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+/**
+ * A run of bars of one symbol and timeframe, stored column by column so that replay and indicators
+ * walk flat typed arrays instead of objects.
+ */
+export interface CandleSeries {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly length: number;
+  readonly openTimeMs: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/** A stretch of missing bars: reported, never silently filled. */
+export interface CandleGap {
+  /** Open time of the last bar before the gap. */
+  readonly afterMs: number;
+  /** Open time of the first bar after the gap. */
+  readonly resumeMs: number;
+  /** How many bars are missing. */
+  readonly missingBars: number;
+}
+
+/** Bar `i` of a series as an object. */
+export function candleAt(series: CandleSeries, i: number): Candle {
+  return {
+    symbol: series.symbol,
+    timeframe: series.timeframe,
+    openTimeMs: series.openTimeMs[i] ?? Number.NaN,
+    open: series.open[i] ?? Number.NaN,
+    high: series.high[i] ?? Number.NaN,
+    low: series.low[i] ?? Number.NaN,
+    close: series.close[i] ?? Number.NaN,
+    volume: series.volume[i] ?? Number.NaN,
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * The closed catalogue of log event names. A log line's message is one of these, never text with
+ * data interpolated into it; the data goes in the object beside it.
+ */
+export const LogEvents = {
+  'cli.started': 'a command started',
+  'cli.failed': 'a command ended with an error',
+  'config.loaded': 'config files validated and frozen',
+  'config.rejected': 'a config file failed validation; the last good config stays in force',
+  'config.reloaded': 'a changed config was validated and takes effect at the next cycle',
+  'env.loaded': 'environment read (.env keys applied, never their values)',
+  'audit.finished': 'hedge audit finished',
+  'lineage.appended': 'an effective config fingerprint was appended to the lineage log',
+  'telemetry.tail_repaired': 'a torn last line of a stream was cut off at open',
+  'telemetry.torn_line_skipped': 'a reader skipped a torn last line',
+  'data.loaded': 'market data loaded',
+  'data.gap_detected': 'missing bars found in market data',
+} as const;
+
+export type LogEvent = keyof typeof LogEvents;

@@ -1,0 +1,78 @@
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import type { z } from 'zod';
+import { StorageError } from '../core/errors.js';
+
+/** A line that is not valid JSON or fails its record schema. */
+export interface BadLine {
+  readonly line: number;
+  readonly offset: number;
+  readonly reason: string;
+}
+
+/** Result of reading a JSONL stream. */
+export interface JsonlRead<T> {
+  readonly records: T[];
+  /** Byte offset just after the last complete line: where an incremental reader resumes. */
+  readonly endOffset: number;
+  /** A last line without its newline (a write in progress, or torn by a crash): skipped and reported. */
+  readonly tornTail: { readonly offset: number; readonly bytes: number } | null;
+  /** Complete lines that did not parse or validate; they are reported, never silently dropped. */
+  readonly badLines: BadLine[];
+}
+
+/**
+ * Reads JSON Lines from `fromOffset`, tolerating a torn last line. With a zod `schema`, each record is
+ * validated; lines that fail are listed in `badLines`. A missing file reads as empty.
+ */
+export function readJsonl<S extends z.ZodType>(file: string, schema?: S, fromOffset = 0): JsonlRead<z.infer<S>> {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], endOffset: 0, tornTail: null, badLines: [] };
+    throw new StorageError(file, `cannot read: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.max(0, size - fromOffset));
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, fromOffset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return parseJsonlBuffer(buf.subarray(0, got), fromOffset, schema);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parses a buffer of JSONL that starts at `baseOffset` of its file. */
+export function parseJsonlBuffer<S extends z.ZodType>(buf: Buffer, baseOffset: number, schema?: S): JsonlRead<z.infer<S>> {
+  const records: z.infer<S>[] = [];
+  const badLines: BadLine[] = [];
+  let start = 0;
+  let lineNo = 0;
+  while (start < buf.length) {
+    const nl = buf.indexOf(10, start);
+    if (nl < 0) break;
+    lineNo++;
+    const text = buf.toString('utf8', start, nl);
+    if (text.trim().length > 0) {
+      try {
+        const value = JSON.parse(text) as unknown;
+        if (schema === undefined) records.push(value as z.infer<S>);
+        else {
+          const r = schema.safeParse(value);
+          if (r.success) records.push(r.data);
+          else badLines.push({ line: lineNo, offset: baseOffset + start, reason: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        }
+      } catch {
+        badLines.push({ line: lineNo, offset: baseOffset + start, reason: 'not valid JSON' });
+      }
+    }
+    start = nl + 1;
+  }
+  const tornTail = start < buf.length ? { offset: baseOffset + start, bytes: buf.length - start } : null;
+  return { records, endOffset: baseOffset + start, tornTail, badLines };
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+
+/** Where each telemetry file lives under a state dir (`--state-dir`). */
+export interface StatePaths {
+  readonly root: string;
+  readonly logsDir: string;
+  readonly cacheDir: string;
+  readonly orders: string;
+  readonly vetoes: string;
+  readonly nav: string;
+  readonly positions: string;
+  readonly routerHealth: string;
+  readonly riskState: string;
+  readonly lineage: string;
+  readonly log: string;
+  heartbeat(service: string): string;
+}
+
+/** The telemetry layout: streams and snapshots in `logs/`, warm-start state in `cache/`. */
+export function statePaths(stateDir: string): StatePaths {
+  const logsDir = path.join(stateDir, 'logs');
+  const cacheDir = path.join(stateDir, 'cache');
+  return {
+    root: stateDir,
+    logsDir,
+    cacheDir,
+    orders: path.join(logsDir, 'orders.jsonl'),
+    vetoes: path.join(logsDir, 'risk_vetoes.jsonl'),
+    nav: path.join(logsDir, 'nav.jsonl'),
+    positions: path.join(logsDir, 'positions.json'),
+    routerHealth: path.join(logsDir, 'router_health.json'),
+    riskState: path.join(cacheDir, 'risk_state.json'),
+    lineage: path.join(logsDir, 'config_lineage.jsonl'),
+    log: path.join(logsDir, 'hedge.log'),
+    heartbeat: (service) => path.join(logsDir, `heartbeat_${service}.json`),
+  };
+}

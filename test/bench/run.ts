@@ -1,0 +1,55 @@
+/**
+ * `npm run bench`: prints the speed figures the issues name, measured on this machine.
+ * Never a timed unit test: these numbers are read by people, and compared with the targets printed beside them.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { packageRoot } from '../../src/core/paths.js';
+import { bundledSymbols } from '../../src/market/bundled.js';
+import { loadBundledCandles } from '../../src/market/history.js';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 21);
+const bin = path.join(packageRoot, 'bin', 'run.js');
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+}
+
+function timeSpawn(args: string[], runs: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { stdio: 'ignore', cwd: packageRoot });
+    out.push(performance.now() - t0);
+    if (r.status !== 0 && !args.includes('-e')) throw new TypeError(`${args.join(' ')} exited ${r.status}`);
+  }
+  return out;
+}
+
+const line = (name: string, value: string, target = '') => console.log(`${name.padEnd(44)} ${value.padStart(14)}${target === '' ? '' : `   (${target})`}`);
+
+console.log(`hedge bench — node ${process.version}, ${RUNS} runs per process figure\n`);
+
+timeSpawn(['-e', '0'], 3);
+timeSpawn([bin, '--help'], 3);
+const bare = timeSpawn(['-e', '0'], RUNS);
+const help = timeSpawn([bin, '--help'], RUNS);
+line('node -e 0, median', `${quantile(bare, 0.5).toFixed(1)} ms`);
+line('hedge --help cold start, median', `${quantile(help, 0.5).toFixed(1)} ms`, 'target ≤ 350 ms');
+line('hedge --help cold start, p90', `${quantile(help, 0.9).toFixed(1)} ms`);
+line('hedge --help minus node -e 0, median', `${(quantile(help, 0.5) - quantile(bare, 0.5)).toFixed(1)} ms`);
+
+const audit = timeSpawn([bin, 'audit', '--no-lineage'], Math.max(5, Math.floor(RUNS / 4)));
+line('hedge audit (base + canary), median', `${quantile(audit, 0.5).toFixed(1)} ms`);
+
+const loads: number[] = [];
+let candles = 0;
+for (let i = 0; i < 5; i++) {
+  const t0 = performance.now();
+  candles = 0;
+  for (const s of bundledSymbols) candles += loadBundledCandles(s).series.length;
+  loads.push(performance.now() - t0);
+}
+line(`load bundled 1h set (${bundledSymbols.length} symbols, ${candles} bars), median`, `${quantile(loads, 0.5).toFixed(1)} ms`, 'issue 3 target ≤ 1500 ms');

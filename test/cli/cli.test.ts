@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, runCliAsync } from '../support/cli.js';
+
+const SIX = ['executor', 'screener', 'sync', 'dashboard-export', 'backtest', 'audit'];
+
+describe('hedge CLI', () => {
+  it('lists the six commands in --help', () => {
+    const r = runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of SIX) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\s`, 'm'));
+  });
+
+  it.concurrent.each(SIX)('%s --help has a summary, flags, the common flags and examples', async (c) => {
+    const r = await runCliAsync([c, '--help']);
+    expect(r.code).toBe(0);
+    for (const section of ['USAGE', 'FLAGS', 'COMMON FLAGS', 'DESCRIPTION', 'EXAMPLES']) expect(r.stdout).toContain(section);
+    for (const flag of ['--config-dir', '--state-dir', '--json', '--log-level', '--profile']) expect(r.stdout).toContain(flag);
+  });
+
+  it.concurrent.each(SIX.filter((c) => c !== 'audit'))('%s says plainly it cannot run yet and exits 1', async (c) => {
+    const r = await runCliAsync([c]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('NOT_AVAILABLE');
+    expect(r.stderr).toMatch(/cannot run yet/);
+  });
+
+  it('prints a typed error as JSON with --json', () => {
+    const r = runCli(['executor', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'NOT_AVAILABLE', exitCode: 1, retryable: false } });
+  });
+
+  it('exits 2 on a bad flag', () => {
+    expect(runCli(['audit', '--no-such-flag']).code).toBe(2);
+    expect(runCli(['audit', '--fail-on-risk', 'extreme']).code).toBe(2);
+  });
+
+  it('exits 2 on a bad environment before doing anything', () => {
+    const r = runCli(['config', 'show'], { ENV: 'production' });
+    expect(r.code).toBe(0); // config show does not read ENV
+    const a = runCli(['audit', '--no-lineage'], { ENV: 'production' });
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('ENV must be one of dev, testnet, prod');
+  });
+
+  it('shows the effective config of a profile with its fingerprint', () => {
+    const r = runCli(['config', 'show', '--profile', 'canary', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { fingerprint: string; profile: string; config: { risk_limits: { global: { max_leverage: number } } } };
+    expect(out.profile).toBe('canary');
+    expect(out.config.risk_limits.global.max_leverage).toBe(1);
+    expect(out.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
