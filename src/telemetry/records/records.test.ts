@@ -15,7 +15,7 @@ describe('telemetry record schemas', () => {
       latency_ms: 41, reason: null, config_fingerprint: fp,
     };
     expect(OrderEventRecord.safeParse({ ...base, venue_order_id: '8389765791474530551' }).success).toBe(true);
-    expect(OrderEventRecord.safeParse({ ...base, venue_order_id: 8389765791474530551 }).success).toBe(false);
+    expect(OrderEventRecord.safeParse({ ...base, venue_order_id: Number('8389765791474530551') }).success).toBe(false);
     expect(OrderEventRecord.safeParse({ ...base, venue_order_id: null, qty: 0.01 }).success).toBe(false);
   });
 
