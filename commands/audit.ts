@@ -40,6 +40,11 @@ Exit codes: 0 passed, 2 bad flags, 3 the audit found errors or risk increases at
       env: readRuntimeEnv(),
       clock: systemClock,
     });
+    (await this.logger()).info('audit.finished', {
+      ok: result.ok,
+      counts: result.counts,
+      fingerprints: Object.fromEntries(result.audited.map((a) => [a.profile, a.fingerprint])),
+    });
     if (!result.ok) {
       if (this.jsonEnabled()) this.logJson(result);
       else this.log(formatAudit(result));

@@ -1,4 +1,5 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
+import type { Logger } from '../src/telemetry/logger.js';
 import { HedgeError } from '../src/core/errors.js';
 import { defaultConfigDir, defaultStateDir } from '../src/core/paths.js';
 
@@ -23,6 +24,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   };
 
   protected flags!: BaseFlags<T>;
+  private rootLogger: Logger | undefined;
   protected args!: Interfaces.InferredArgs<T['args']>;
 
   public override async init(): Promise<void> {
@@ -38,13 +40,39 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as Interfaces.InferredArgs<T['args']>;
     const { loadDotEnv } = await import('../src/config/env.js');
     const { packageRoot } = await import('../src/core/paths.js');
-    loadDotEnv(packageRoot);
+    this.dotEnvKeys = loadDotEnv(packageRoot);
+  }
+
+  private dotEnvKeys: string[] = [];
+
+  /**
+   * The command's logger, writing pino JSON to `<state-dir>/logs/hedge.log`. Created on first use, so
+   * commands that do not log never load pino.
+   */
+  protected async logger(): Promise<Logger> {
+    if (this.rootLogger === undefined) {
+      const [{ createLogger }, { statePaths }, path] = await Promise.all([
+        import('../src/telemetry/logger.js'),
+        import('../src/telemetry/state-paths.js'),
+        import('node:path'),
+      ]);
+      const root = await createLogger({ level: this.flags['log-level'], file: statePaths(path.resolve(this.flags['state-dir'])).log });
+      this.rootLogger = root.child({ command: this.id ?? '' });
+      this.rootLogger.info('cli.started', { argv: this.argv, dotenv_keys: this.dotEnvKeys });
+    }
+    return this.rootLogger;
+  }
+
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    this.rootLogger?.flush();
+    return super.finally(err);
   }
 
   protected override async catch(err: Error & { exitCode?: number; code?: string }): Promise<unknown> {
     // this.exit(n) throws an ExitError: let it end the process with its code, as is
     if (err.code === 'EEXIT') throw err;
     if (err instanceof HedgeError) {
+      (await this.logger().catch(() => undefined))?.error('cli.failed', { code: err.code, message: err.message, exit_code: err.exitCode });
       if (this.jsonEnabled()) this.logJson({ error: { code: err.code, message: err.message, exitCode: err.exitCode, retryable: err.retryable } });
       else process.stderr.write(`hedge ${(this.id ?? '').replaceAll(':', ' ')}: ${err.code}\n${err.message}\n`);
       this.exit(err.exitCode);

@@ -10,6 +10,7 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
   async run(): Promise<{ fingerprint: string; profile: string | null; config: unknown }> {
     const [{ loadConfig }, path] = await Promise.all([import('../../src/config/load.js'), import('node:path')]);
     const loaded = loadConfig({ configDir: path.resolve(this.flags['config-dir']), profile: this.flags.profile });
+    (await this.logger()).info('config.loaded', { fingerprint: loaded.fingerprint, profile: loaded.profile, files: loaded.fileHashes });
     if (!this.jsonEnabled()) this.log(`${JSON.stringify(loaded.config, null, 2)}\nfingerprint ${loaded.fingerprint}${loaded.profile === null ? '' : ` (profile ${loaded.profile})`}`);
     return { fingerprint: loaded.fingerprint, profile: loaded.profile, config: loaded.config };
   }

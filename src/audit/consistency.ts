@@ -70,27 +70,23 @@ export function checkConsistency(config: ConfigSet, read: ConfigSources, instrum
   // per-strategy risk limits name registered strategies; caps nest
   for (const id of Object.keys(risk.per_strategy))
     if (registry.strategies[id] === undefined) out.push(f('error', 'unknown_strategy', 'risk_limits', ['per_strategy', id], `a strategy id of strategy_registry.json (${Object.keys(registry.strategies).join(', ')})`, `"${id}"`));
+  // narrowing limits must nest inside the global ones: [own key, global key]
+  const nests = (section: 'per_symbol' | 'per_strategy', key: string, limits: Record<string, number | boolean | undefined>, pairs: [string, keyof typeof g][]) => {
+    for (const [own, global] of pairs) {
+      const value = limits[own];
+      const cap = g[global];
+      if (typeof value === 'number' && typeof cap === 'number' && value > cap)
+        out.push(f('error', 'cap_above_global', 'risk_limits', [section, key, own], `at most global.${global} (${cap})`, String(value)));
+    }
+  };
   for (const [symbol, lim] of Object.entries(risk.per_symbol)) {
-    if (lim.max_leverage !== undefined && lim.max_leverage > g.max_leverage)
-      out.push(f('error', 'cap_above_global', 'risk_limits', ['per_symbol', symbol, 'max_leverage'], `at most global.max_leverage (${g.max_leverage})`, String(lim.max_leverage)));
-    if (lim.max_nav_pct !== undefined && lim.max_nav_pct > g.max_symbol_nav_pct)
-      out.push(f('error', 'cap_above_global', 'risk_limits', ['per_symbol', symbol, 'max_nav_pct'], `at most global.max_symbol_nav_pct (${g.max_symbol_nav_pct})`, String(lim.max_nav_pct)));
-    if (lim.max_order_notional_usd !== undefined && lim.max_order_notional_usd > g.max_order_notional_usd)
-      out.push(f('error', 'cap_above_global', 'risk_limits', ['per_symbol', symbol, 'max_order_notional_usd'], `at most global.max_order_notional_usd (${g.max_order_notional_usd})`, String(lim.max_order_notional_usd)));
+    nests('per_symbol', symbol, lim, [['max_leverage', 'max_leverage'], ['max_nav_pct', 'max_symbol_nav_pct'], ['max_order_notional_usd', 'max_order_notional_usd']]);
     const inst = instruments.get(symbol);
     if (inst !== undefined && lim.max_leverage !== undefined && inst.spec.brackets.length > 0 && lim.max_leverage > inst.maxLeverage)
       out.push(f('error', 'leverage_above_bracket', 'risk_limits', ['per_symbol', symbol, 'max_leverage'], `at most ${inst.maxLeverage} (the venue's bracket maximum for ${symbol})`, String(lim.max_leverage)));
   }
-  for (const [id, lim] of Object.entries(risk.per_strategy)) {
-    if (lim.max_leverage !== undefined && lim.max_leverage > g.max_leverage)
-      out.push(f('error', 'cap_above_global', 'risk_limits', ['per_strategy', id, 'max_leverage'], `at most global.max_leverage (${g.max_leverage})`, String(lim.max_leverage)));
-    if (lim.max_concurrent_positions !== undefined && lim.max_concurrent_positions > g.max_concurrent_positions)
-      out.push(f('error', 'cap_above_global', 'risk_limits', ['per_strategy', id, 'max_concurrent_positions'], `at most global.max_concurrent_positions (${g.max_concurrent_positions})`, String(lim.max_concurrent_positions)));
-    if (lim.max_open_orders !== undefined && lim.max_open_orders > g.max_open_orders)
-      out.push(f('error', 'cap_above_global', 'risk_limits', ['per_strategy', id, 'max_open_orders'], `at most global.max_open_orders (${g.max_open_orders})`, String(lim.max_open_orders)));
-    if (lim.daily_loss_limit_pct !== undefined && lim.daily_loss_limit_pct > g.daily_loss_limit_pct)
-      out.push(f('error', 'cap_above_global', 'risk_limits', ['per_strategy', id, 'daily_loss_limit_pct'], `at most global.daily_loss_limit_pct (${g.daily_loss_limit_pct})`, String(lim.daily_loss_limit_pct)));
-  }
+  for (const [id, lim] of Object.entries(risk.per_strategy))
+    nests('per_strategy', id, lim, [['max_leverage', 'max_leverage'], ['max_concurrent_positions', 'max_concurrent_positions'], ['max_open_orders', 'max_open_orders'], ['daily_loss_limit_pct', 'daily_loss_limit_pct']]);
 
   // each strategy's own settings within the risk limits and the venue's brackets
   let enabledNavPct = 0;

@@ -4,18 +4,12 @@ import type { ConfigIssue } from '../core/errors.js';
 export type Severity = 'error' | 'warning' | 'info';
 
 /** One thing the audit found, located like a config issue. */
-export interface Finding {
+export interface Finding extends ConfigIssue {
   readonly severity: Severity;
   /** Stable, machine-readable kind, e.g. `schema`, `unknown_symbol`, `leverage_above_bracket`. */
   readonly code: string;
   /** `base`, or the profile the finding is about. */
   readonly profile: string;
-  readonly file: string;
-  readonly path: string;
-  readonly expected: string;
-  readonly found: string;
-  readonly line?: number;
-  readonly column?: number;
 }
 
 /** A finding from a located config issue. */

@@ -52,3 +52,18 @@ describe('hedge CLI', () => {
     expect(out.fingerprint).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('the command log', () => {
+  it('writes pino JSON to <state-dir>/logs/hedge.log with catalogue events only', async () => {
+    const { tempDir } = await import('../support/config-copy.js');
+    const { LogEvents } = await import('../../src/telemetry/events.js');
+    const { readFileSync } = await import('node:fs');
+    const state = tempDir();
+    runCli(['audit', '--state-dir', state.dir]);
+    runCli(['executor', '--state-dir', state.dir]);
+    const lines = readFileSync(`${state.dir}/logs/hedge.log`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; event: string });
+    expect(lines.map((l) => l.event)).toEqual(['cli.started', 'audit.finished', 'cli.started', 'cli.failed']);
+    for (const l of lines) expect(Object.keys(LogEvents)).toContain(l.msg);
+    state.cleanup();
+  });
+});
