@@ -44,6 +44,12 @@ export interface InstrumentSpec {
   readonly brackets: readonly LeverageBracket[];
 }
 
+/** The whole number of grid units `units` stands for, when it is within float noise of one. */
+export function gridUnits(units: number): number | undefined {
+  const nearest = Math.round(units);
+  return Math.abs(units - nearest) <= 1e-9 + Math.abs(units) * 1e-12 ? nearest : undefined;
+}
+
 /** Decimals implied by a grid size written as text: "0.10" → 1, "0.001" → 3, "1" → 0. */
 export function decimalsOf(sizeText: string): number {
   const dot = sizeText.indexOf('.');
@@ -97,8 +103,12 @@ export class Instrument {
   formatPrice(price: number): string {
     return price.toFixed(this.priceDecimals);
   }
+  /**
+   * A value within float noise of a grid point is that grid point (0.003 / 0.001 is 2.9999999999999996);
+   * anything else is rounded the safe way.
+   */
   private toGrid(value: number, size: number, decimals: number, round: (x: number) => number): number {
-    const units = round(value / size + (round === Math.floor ? 1e-9 : -1e-9));
-    return Number((units * size).toFixed(decimals));
+    const units = value / size;
+    return Number(((gridUnits(units) ?? round(units)) * size).toFixed(decimals));
   }
 }

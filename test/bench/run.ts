@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { packageRoot } from '../../src/core/paths.js';
 import { bundledSymbols } from '../../src/market/bundled.js';
 import { loadBundledCandles } from '../../src/market/history.js';
+import { CandleStore } from '../../src/market/candle-store.js';
+import { ReplayFeed } from '../../src/market/replay-feed.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 21);
 const bin = path.join(packageRoot, 'bin', 'run.js');
@@ -53,3 +55,19 @@ for (let i = 0; i < 5; i++) {
   loads.push(performance.now() - t0);
 }
 line(`load bundled 1h set (${bundledSymbols.length} symbols, ${candles} bars), median`, `${quantile(loads, 0.5).toFixed(1)} ms`, 'issue 3 target ≤ 1500 ms');
+
+// replay throughput: all bundled symbols × 1h, in time order, after load
+const store = new CandleStore(path.join(packageRoot, '.bench-no-state'));
+const series = bundledSymbols.map((s) => store.load(s, '1h').series);
+const rates: number[] = [];
+let checksum = 0;
+for (let r = 0; r < 7; r++) {
+  const t0 = performance.now();
+  let n = 0;
+  for (const tick of new ReplayFeed(series).ticks()) {
+    for (let k = 0; k < tick.count; k++) checksum += tick.series[k]?.close[tick.indices[k] ?? 0] ?? 0;
+    n += tick.count;
+  }
+  rates.push(n / ((performance.now() - t0) / 1000));
+}
+line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(quantile(rates, 0.5) / 1e6).toFixed(2)} M bars/s`, `issue 3 target ≥ 5 M/s; checksum ${checksum.toExponential(3)}`);

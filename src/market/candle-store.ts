@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DataError } from '../core/errors.js';
+import type { CandleGap, CandleSeries } from '../domain/candle.js';
+import type { Timeframe } from '../domain/timeframe.js';
+import { aggregateSeries } from './aggregate.js';
+import { hasBundledCandles, loadBundledCandles } from './history.js';
+import { parseCandleCsv } from './candle-csv.js';
+
+/** A series ready to replay, with everything found missing on the way. */
+export interface LoadedSeries {
+  readonly series: CandleSeries;
+  /** Gaps between bars of the base timeframe (1h). */
+  readonly gaps: readonly CandleGap[];
+  /** Higher-timeframe buckets left out because a constituent bar was missing or not yet closed. */
+  readonly incomplete: readonly CandleGap[];
+  /** Where the base bars came from. */
+  readonly sources: readonly string[];
+}
+
+/**
+ * The candle cache: the bundled history of the package, extended by bars downloaded into
+ * `<state-dir>/cache/candles/BINANCE_<SYMBOL>_1h.csv` (same header as the bundled files). Bars are 1h;
+ * 4h and 1d are built from them on demand. Where both sources hold a bar, the bundled one is kept.
+ */
+export class CandleStore {
+  constructor(private readonly stateDir: string) {}
+
+  /** Path of the downloaded 1h bars of `symbol`. */
+  cacheFile(symbol: string): string {
+    return path.join(this.stateDir, 'cache', 'candles', `BINANCE_${symbol}_1h.csv`);
+  }
+
+  /** Whether any history exists for `symbol`. */
+  has(symbol: string): boolean {
+    return hasBundledCandles(symbol) || existsSync(this.cacheFile(symbol));
+  }
+
+  load(symbol: string, timeframe: Timeframe): LoadedSeries {
+    const parts: { series: CandleSeries; source: string }[] = [];
+    if (hasBundledCandles(symbol)) parts.push({ series: loadBundledCandles(symbol).series, source: `bundled ${symbol} 1h` });
+    const file = this.cacheFile(symbol);
+    if (existsSync(file)) parts.push({ series: parseCandleCsv(readFileSync(file, 'utf8'), symbol, '1h', file).series, source: file });
+    if (parts.length === 0) throw new DataError(file, `no candle history for ${symbol}: neither bundled nor downloaded`);
+    const base = merge(parts.map((p) => p.series));
+    const gaps = findGaps(base);
+    if (timeframe === '1h') return { series: base, gaps, incomplete: [], sources: parts.map((p) => p.source) };
+    if (timeframe === '1m') throw new DataError(file, 'the candle cache holds 1h bars; 1m bars are not built from them');
+    const agg = aggregateSeries(base, timeframe);
+    return { series: agg.series, gaps, incomplete: agg.incomplete, sources: parts.map((p) => p.source) };
+  }
+}
+
+function merge(all: CandleSeries[]): CandleSeries {
+  const first = all[0] as CandleSeries;
+  if (all.length === 1) return first;
+  const seen = new Set<number>();
+  const rows: [number, number, number, number, number, number][] = [];
+  for (const s of all)
+    for (let i = 0; i < s.length; i++) {
+      const t = s.openTimeMs[i] as number;
+      if (seen.has(t)) continue;
+      seen.add(t);
+      rows.push([t, s.open[i] as number, s.high[i] as number, s.low[i] as number, s.close[i] as number, s.volume[i] as number]);
+    }
+  rows.sort((a, b) => a[0] - b[0]);
+  const col = (k: number) => Float64Array.from(rows, (r) => r[k] as number);
+  return { symbol: first.symbol, timeframe: '1h', length: rows.length, openTimeMs: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5) };
+}
+
+function findGaps(s: CandleSeries): CandleGap[] {
+  const step = 3_600_000;
+  const gaps: CandleGap[] = [];
+  for (let i = 1; i < s.length; i++) {
+    const prev = s.openTimeMs[i - 1] as number;
+    const cur = s.openTimeMs[i] as number;
+    if (cur - prev > step) gaps.push({ afterMs: prev, resumeMs: cur, missingBars: (cur - prev) / step - 1 });
+  }
+  return gaps;
+}
