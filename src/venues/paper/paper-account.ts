@@ -1,0 +1,137 @@
+import type { LeverageBracket } from '../../domain/instrument.js';
+import type { Balance, OrderSide, Position } from '../../domain/order.js';
+import { isolatedLiquidationPrice, maintenanceMargin } from './liquidation.js';
+
+interface PositionState {
+  qty: number;
+  entryPrice: number;
+  leverage: number;
+  /** Isolated margin: posted at entry, topped by funding received, drained by funding paid. */
+  margin: number;
+}
+
+/** What one fill did to the account. */
+export interface FillEffect {
+  readonly realizedPnlUsd: number;
+  /** Quantity that reduced an existing position. */
+  readonly closedQty: number;
+}
+
+/**
+ * The paper account: USDT wallet and isolated one-way positions. Wallet balance includes the posted
+ * margins; NAV (margin balance) is wallet + unrealised PnL at mark; available = wallet − posted margin.
+ */
+export class PaperAccount {
+  private wallet: number;
+  private readonly positions = new Map<string, PositionState>();
+  private readonly marks = new Map<string, number>();
+
+  constructor(startingBalanceUsd: number) {
+    this.wallet = startingBalanceUsd;
+  }
+
+  setMark(symbol: string, price: number): void {
+    this.marks.set(symbol, price);
+  }
+  markOf(symbol: string): number | undefined {
+    return this.marks.get(symbol);
+  }
+  /** Signed quantity held on `symbol`. */
+  qtyOf(symbol: string): number {
+    return this.positions.get(symbol)?.qty ?? 0;
+  }
+
+  /** Applies a fill at `price`, opening, adding to, reducing, closing or flipping the position. */
+  applyFill(symbol: string, side: OrderSide, qty: number, price: number, feeUsd: number, leverage: number): FillEffect {
+    const signed = side === 'buy' ? qty : -qty;
+    const pos = this.positions.get(symbol) ?? { qty: 0, entryPrice: 0, leverage, margin: 0 };
+    this.wallet -= feeUsd;
+    let realized = 0;
+    let closed = 0;
+    if (pos.qty !== 0 && Math.sign(pos.qty) !== Math.sign(signed)) {
+      closed = Math.min(Math.abs(pos.qty), qty);
+      realized = (price - pos.entryPrice) * closed * Math.sign(pos.qty);
+      this.wallet += realized;
+      pos.margin -= pos.margin * (closed / Math.abs(pos.qty));
+      pos.qty += Math.sign(signed) * closed;
+    }
+    const opened = qty - closed;
+    if (opened > 0) {
+      const newQty = pos.qty + Math.sign(signed) * opened;
+      pos.entryPrice = pos.qty === 0 ? price : (pos.entryPrice * Math.abs(pos.qty) + price * opened) / Math.abs(newQty);
+      pos.leverage = pos.qty === 0 ? leverage : pos.leverage;
+      pos.margin += (opened * price) / pos.leverage;
+      pos.qty = newQty;
+    }
+    if (Math.abs(pos.qty) < 1e-12) this.positions.delete(symbol);
+    else this.positions.set(symbol, pos);
+    return { realizedPnlUsd: realized, closedQty: closed };
+  }
+
+  /** Pays or receives funding on `symbol`: longs pay `rate × notional at mark` when the rate is positive. */
+  applyFunding(symbol: string, rate: number, markPrice: number): number {
+    const pos = this.positions.get(symbol);
+    if (pos === undefined) return 0;
+    const payment = -pos.qty * markPrice * rate;
+    this.wallet += payment;
+    pos.margin += payment;
+    return payment;
+  }
+
+  /**
+   * Whether the position on `symbol` is liquidated at `price`: isolated margin + unrealised PnL at that
+   * price has fallen to the maintenance margin of the bracket. Returns the liquidation price if so.
+   */
+  liquidationAt(symbol: string, price: number, brackets: readonly LeverageBracket[]): number | null {
+    const pos = this.positions.get(symbol);
+    if (pos === undefined) return null;
+    const equity = pos.margin + (price - pos.entryPrice) * pos.qty;
+    if (equity > maintenanceMargin(brackets, Math.abs(pos.qty) * price)) return null;
+    return isolatedLiquidationPrice({ qty: pos.qty, entryPrice: pos.entryPrice, marginUsd: pos.margin, markPrice: price, brackets }) ?? price;
+  }
+
+  /** Closes the position as the venue's liquidation does: the whole isolated margin is lost. */
+  liquidate(symbol: string): { qty: number; realizedPnlUsd: number } {
+    const pos = this.positions.get(symbol);
+    if (pos === undefined) return { qty: 0, realizedPnlUsd: 0 };
+    this.positions.delete(symbol);
+    this.wallet -= pos.margin;
+    return { qty: pos.qty, realizedPnlUsd: -pos.margin };
+  }
+
+  position(symbol: string, brackets: readonly LeverageBracket[]): Position | undefined {
+    const pos = this.positions.get(symbol);
+    if (pos === undefined) return undefined;
+    const mark = this.marks.get(symbol) ?? pos.entryPrice;
+    return {
+      symbol,
+      qty: pos.qty,
+      entryPrice: pos.entryPrice,
+      leverage: pos.leverage,
+      marginUsd: pos.margin,
+      markPrice: mark,
+      unrealizedPnlUsd: (mark - pos.entryPrice) * pos.qty,
+      liquidationPrice: isolatedLiquidationPrice({ qty: pos.qty, entryPrice: pos.entryPrice, marginUsd: pos.margin, markPrice: mark, brackets }),
+    };
+  }
+
+  symbols(): string[] {
+    return [...this.positions.keys()];
+  }
+
+  balance(reservedUsd = 0): Balance {
+    let upnl = 0;
+    let posted = 0;
+    for (const [symbol, pos] of this.positions) {
+      upnl += ((this.marks.get(symbol) ?? pos.entryPrice) - pos.entryPrice) * pos.qty;
+      posted += pos.margin;
+    }
+    return {
+      asset: 'USDT',
+      walletBalance: this.wallet,
+      unrealizedPnl: upnl,
+      marginBalance: this.wallet + upnl,
+      availableBalance: this.wallet - posted - reservedUsd + Math.min(0, upnl),
+    };
+  }
+}

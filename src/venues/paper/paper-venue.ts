@@ -1,0 +1,340 @@
+import type { Clock } from '../../core/clock.js';
+import type { Candle } from '../../domain/candle.js';
+import type { Instrument } from '../../domain/instrument.js';
+import type { Balance, Fill, Order, OrderReject, OrderSide, Position, SubmitOrder } from '../../domain/order.js';
+import { checkOrderFilters } from '../../domain/order-filters.js';
+import type { InstrumentCatalog } from '../../market/instrument-provider.js';
+import { Rejects } from '../errors.js';
+import type { Venue, VenueCapabilities } from '../port.js';
+import { barPath } from './bar-path.js';
+import { PaperAccount } from './paper-account.js';
+
+/** A price level of a book: [price, quantity]. */
+export type Level = readonly [number, number];
+
+/** Settings of the paper venue (from venues.json). */
+export interface PaperVenueOptions {
+  readonly id?: string;
+  readonly instruments: InstrumentCatalog;
+  readonly clock: Clock;
+  readonly startingBalanceUsd: number;
+  readonly makerBps: number;
+  readonly takerBps: number;
+  /** Assumed full spread when no book is known, bps. */
+  readonly spreadBps: number;
+  /** Extra slippage per 10,000 USD of order notional when no book is known, bps. */
+  readonly impactBpsPer10kUsd: number;
+  readonly defaultLeverage?: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const FIRST_ORDER_ID = 2n ** 53n + 1n;
+
+/**
+ * The simulated venue, the embedded default. Binance USD-M rules: exchange filters with the
+ * reduce-only exemption from MIN_NOTIONAL, post-only rejection, maker/taker fees, isolated margin,
+ * funding, liquidation at maintenance margin by the leverage brackets. Fill assumptions are stated on
+ * each method and in the README.
+ */
+export class PaperVenue implements Venue {
+  readonly id: string;
+  readonly has: VenueCapabilities = {
+    market: true, limit: true, postOnly: true, ioc: true, stopMarket: true, takeProfitMarket: true, reduceOnly: true, amend: false, fundingHistory: true,
+  };
+  readonly account: PaperAccount;
+  private readonly orders = new Map<string, Mutable<Order>>();
+  private readonly books = new Map<string, { bids: [number, number][]; asks: [number, number][] }>();
+  private readonly leverage = new Map<string, number>();
+  private readonly fills: Fill[] = [];
+  private nextOrderId = FIRST_ORDER_ID;
+
+  constructor(private readonly o: PaperVenueOptions) {
+    this.id = o.id ?? 'paper';
+    this.account = new PaperAccount(o.startingBalanceUsd);
+  }
+
+  // ---- market data in -------------------------------------------------------------------------
+
+  /** Sets the order book of `symbol`; market and marketable orders take liquidity from it until the next call. */
+  setBook(symbol: string, bids: readonly Level[], asks: readonly Level[]): void {
+    this.books.set(symbol, { bids: bids.map(([p, q]) => [p, q]), asks: asks.map(([p, q]) => [p, q]) });
+    const [bid, ask] = [bids[0]?.[0], asks[0]?.[0]];
+    if (bid !== undefined && ask !== undefined) this.account.setMark(symbol, (bid + ask) / 2);
+  }
+
+  setMark(symbol: string, price: number): void {
+    this.account.setMark(symbol, price);
+  }
+
+  /**
+   * A bar closed: resting limits, stops and take-profits fill and positions are liquidated in the order
+   * the bar's assumed path (see `barPath`) reaches their prices; the mark becomes the close.
+   */
+  onBar(c: Candle): void {
+    const inst = this.o.instruments.get(c.symbol);
+    if (inst === undefined) return;
+    this.books.delete(c.symbol);
+    const path = barPath(c);
+    const brackets = inst.spec.brackets;
+    for (let leg = 1; leg < path.length; leg++) {
+      const from = path[leg - 1] as number;
+      const to = path[leg] as number;
+      const lo = Math.min(from, to);
+      const hi = Math.max(from, to);
+      // orders this leg reaches, nearest to where it starts first; a liquidation on the way comes first
+      const reached = this.restingOn(c.symbol).filter((o) => this.reachedOn(o, lo, hi, leg === 1 ? from : undefined));
+      reached.sort((a, b) => Math.abs(this.triggerOf(a) - from) - Math.abs(this.triggerOf(b) - from));
+      for (const o of reached) {
+        if (!isOpen(o)) continue;
+        const at = Math.min(hi, Math.max(lo, this.triggerOf(o)));
+        const liq = this.account.liquidationAt(c.symbol, at, brackets);
+        if (liq !== null) this.liquidate(inst, liq);
+        this.executeResting(inst, o, from);
+      }
+      const liq = this.account.liquidationAt(c.symbol, to, brackets);
+      if (liq !== null) this.liquidate(inst, liq);
+    }
+    this.account.setMark(c.symbol, c.close);
+  }
+
+  /** Funding at `timeMs`: the open position on `symbol` pays or receives `rate × notional at mark`. */
+  applyFunding(symbol: string, rate: number): number {
+    const mark = this.account.markOf(symbol);
+    return mark === undefined ? 0 : this.account.applyFunding(symbol, rate, mark);
+  }
+
+  /** Fills since the last call, oldest first. */
+  takeFills(): Fill[] {
+    return this.fills.splice(0, this.fills.length);
+  }
+
+  // ---- the venue port -------------------------------------------------------------------------
+
+  async setLeverage(symbol: string, leverage: number): Promise<void> {
+    this.leverage.set(symbol, leverage);
+  }
+
+  async createOrder(cmd: SubmitOrder): Promise<Order> {
+    const now = this.o.clock.nowMs();
+    if (this.orders.has(cmd.clientOrderId)) return this.rejected(cmd, Rejects.duplicateClientId, now);
+    const inst = this.o.instruments.get(cmd.symbol);
+    if (inst === undefined) return this.rejected(cmd, Rejects.invalidSymbol, now);
+    const mark = this.account.markOf(cmd.symbol);
+    if (mark === undefined) return this.rejected(cmd, { code: -1102, message: `No market price for ${cmd.symbol} yet.` }, now);
+    const invalid = this.validate(inst, cmd, mark);
+    if (invalid !== undefined) return this.rejected(cmd, invalid, now);
+
+    const held = this.account.qtyOf(cmd.symbol);
+    if (cmd.reduceOnly && (held === 0 || Math.sign(held) === (cmd.side === 'buy' ? 1 : -1))) return this.rejected(cmd, Rejects.reduceOnlyRejected, now);
+    if (!cmd.reduceOnly && !this.marginSuffices(cmd, mark)) return this.rejected(cmd, Rejects.marginInsufficient, now);
+
+    const order: Mutable<Order> = {
+      clientOrderId: cmd.clientOrderId, venueOrderId: String(this.nextOrderId++), symbol: cmd.symbol, side: cmd.side, type: cmd.type,
+      timeInForce: cmd.type === 'limit' ? (cmd.timeInForce ?? 'GTC') : null, qty: cmd.qty, price: cmd.price ?? null, stopPrice: cmd.stopPrice ?? null,
+      reduceOnly: cmd.reduceOnly, status: 'new', filledQty: 0, avgFillPrice: null, createdMs: now, updatedMs: now, reject: null,
+    };
+    if (order.type === 'limit' && order.timeInForce === 'GTX' && this.wouldTake(order, mark)) {
+      return this.rejected(cmd, Rejects.postOnlyWouldTake, now);
+    }
+    this.orders.set(order.clientOrderId, order);
+    if (order.type === 'market') this.takeLiquidity(inst, order, mark, order.side === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
+    else if (order.type === 'limit' && this.wouldTake(order, mark)) this.takeLiquidity(inst, order, mark, order.price ?? mark);
+    if (order.type === 'market' || order.timeInForce === 'IOC') this.finish(order, order.filledQty > 0 && order.filledQty < order.qty ? 'expired' : order.filledQty >= order.qty ? 'filled' : 'expired');
+    return { ...order };
+  }
+
+  async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
+    const now = this.o.clock.nowMs();
+    const order = this.orders.get(clientOrderId);
+    if (order === undefined || order.symbol !== symbol || !isOpen(order)) {
+      return { ...(order ?? blank(symbol, clientOrderId, now)), reject: Rejects.unknownOrder };
+    }
+    this.finish(order, 'canceled');
+    return { ...order };
+  }
+
+  async fetchOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
+    const order = this.orders.get(clientOrderId);
+    return order !== undefined && order.symbol === symbol ? { ...order } : undefined;
+  }
+
+  async fetchOpenOrders(symbol?: string): Promise<Order[]> {
+    return [...this.orders.values()].filter((o) => isOpen(o) && (symbol === undefined || o.symbol === symbol)).map((o) => ({ ...o }));
+  }
+
+  async fetchPositions(): Promise<Position[]> {
+    return this.account.symbols().flatMap((s) => {
+      const p = this.account.position(s, this.o.instruments.get(s)?.spec.brackets ?? []);
+      return p === undefined ? [] : [p];
+    });
+  }
+
+  async fetchBalance(): Promise<Balance> {
+    return this.account.balance(this.reservedMargin());
+  }
+
+  // ---- matching -------------------------------------------------------------------------------
+
+  private validate(inst: Instrument, cmd: SubmitOrder, mark: number): OrderReject | undefined {
+    if (!(cmd.qty > 0)) return Rejects.qtyNotPositive;
+    if (cmd.type === 'limit' && cmd.price === undefined) return Rejects.missingParameter;
+    if ((cmd.type === 'stop_market' || cmd.type === 'take_profit_market') && cmd.stopPrice === undefined) return Rejects.missingParameter;
+    const violations = checkOrderFilters(inst, { type: cmd.type, qty: cmd.qty, price: cmd.price, stopPrice: cmd.stopPrice, markPrice: mark, reduceOnly: cmd.reduceOnly });
+    const first = violations[0];
+    if (first === undefined) return undefined;
+    if (first.detail.includes('not a multiple')) return Rejects.precision;
+    switch (first.filter) {
+      case 'MIN_NOTIONAL':
+        return { code: Rejects.minNotional.code, message: `Order's notional must be no smaller than ${inst.minNotional} (unless you choose reduce only).` };
+      case 'PERCENT_PRICE':
+        return (cmd.price ?? 0) > mark ? Rejects.priceAbove : Rejects.priceBelow;
+      case 'PRICE_FILTER':
+        return Rejects.priceFilter;
+      default:
+        return Rejects.lotSize;
+    }
+  }
+
+  private leverageOf(symbol: string): number {
+    return this.leverage.get(symbol) ?? this.o.defaultLeverage ?? 1;
+  }
+
+  private reservedMargin(): number {
+    let reserved = 0;
+    for (const o of this.orders.values())
+      if (isOpen(o) && !o.reduceOnly && o.type === 'limit') reserved += ((o.qty - o.filledQty) * (o.price ?? 0)) / this.leverageOf(o.symbol);
+    return reserved;
+  }
+
+  private marginSuffices(cmd: SubmitOrder, mark: number): boolean {
+    const px = cmd.price ?? cmd.stopPrice ?? mark;
+    const needed = (cmd.qty * px) / this.leverageOf(cmd.symbol) + (cmd.qty * px * this.o.takerBps) / 10_000;
+    return needed <= this.account.balance(this.reservedMargin()).availableBalance + 1e-9;
+  }
+
+  private wouldTake(o: Order, mark: number): boolean {
+    const book = this.books.get(o.symbol);
+    const px = o.price ?? 0;
+    if (book !== undefined) {
+      const best = o.side === 'buy' ? book.asks[0]?.[0] : book.bids[0]?.[0];
+      return best !== undefined && (o.side === 'buy' ? px >= best : px <= best);
+    }
+    const half = (mark * this.o.spreadBps) / 20_000;
+    return o.side === 'buy' ? px >= mark + half : px <= mark - half;
+  }
+
+  /**
+   * Takes liquidity for `order` up to `limit`: level by level from the book when one is known; otherwise
+   * all at once at mark ± half the spread ± size impact (a market order always fills fully then).
+   */
+  private takeLiquidity(inst: Instrument, order: Mutable<Order>, mark: number, limit: number): void {
+    const book = this.books.get(order.symbol);
+    const dir = order.side === 'buy' ? 1 : -1;
+    if (book !== undefined) {
+      const levels = order.side === 'buy' ? book.asks : book.bids;
+      for (const level of levels) {
+        const remaining = this.remainingQty(order);
+        if (remaining <= 0) break;
+        if (dir * (level[0] - limit) > 0) break;
+        const qty = inst.roundQtyDown(Math.min(remaining, level[1]));
+        if (qty <= 0) continue;
+        level[1] -= qty;
+        this.fill(inst, order, qty, level[0], 'taker');
+      }
+      book[order.side === 'buy' ? 'asks' : 'bids'] = levels.filter((l) => l[1] > 0);
+      return;
+    }
+    const remaining = this.remainingQty(order);
+    if (remaining <= 0) return;
+    const bps = this.o.spreadBps / 2 + (this.o.impactBpsPer10kUsd * remaining * mark) / 10_000;
+    const px = inst.roundPrice(mark * (1 + (dir * bps) / 10_000), order.side === 'buy' ? 'sell' : 'buy');
+    this.fill(inst, order, remaining, dir * (px - limit) > 0 ? limit : px, 'taker');
+  }
+
+  /** Quantity still to fill; a reduce-only order never exceeds the position it reduces. */
+  private remainingQty(order: Order): number {
+    const left = order.qty - order.filledQty;
+    return order.reduceOnly ? Math.min(left, Math.abs(this.account.qtyOf(order.symbol))) : left;
+  }
+
+  private triggerOf(o: Order): number {
+    return (o.type === 'limit' ? o.price : o.stopPrice) ?? 0;
+  }
+
+  /** Whether price moving within [lo, hi] reaches the order (limits need to trade through, not touch). */
+  private reachedOn(o: Order, lo: number, hi: number, open: number | undefined): boolean {
+    const px = this.triggerOf(o);
+    if (o.type === 'limit') return o.side === 'buy' ? lo < px : hi > px;
+    const upward = (o.type === 'stop_market') === (o.side === 'buy');
+    if (open !== undefined && (upward ? open >= px : open <= px)) return true;
+    return upward ? hi >= px : lo <= px;
+  }
+
+  /** Executes a resting order reached on the bar path; stops fill at their trigger or at a gapped open, as takers. */
+  private executeResting(inst: Instrument, order: Mutable<Order>, from: number): void {
+    if (order.type === 'limit') {
+      const qty = this.remainingQty(order);
+      if (qty <= 0) return this.finish(order, 'expired');
+      this.fill(inst, order, qty, order.price ?? from, 'maker');
+      return this.finish(order, order.filledQty >= order.qty ? 'filled' : 'expired');
+    }
+    if (order.reduceOnly && this.remainingQty(order) <= 0) return this.finish(order, 'expired');
+    const trigger = order.stopPrice ?? from;
+    const upward = (order.type === 'stop_market') === (order.side === 'buy');
+    const start = upward ? Math.max(trigger, from) : Math.min(trigger, from);
+    this.books.delete(order.symbol);
+    this.takeLiquidity(inst, order, start, Number.POSITIVE_INFINITY * (order.side === 'buy' ? 1 : -1));
+    this.finish(order, order.filledQty > 0 ? 'filled' : 'expired');
+  }
+
+  private fill(inst: Instrument, order: Mutable<Order>, qty: number, price: number, liquidity: 'maker' | 'taker'): void {
+    const feeUsd = (qty * price * (liquidity === 'maker' ? this.o.makerBps : this.o.takerBps)) / 10_000;
+    const effect = this.account.applyFill(order.symbol, order.side, qty, price, feeUsd, this.leverageOf(order.symbol));
+    const filled = order.filledQty + qty;
+    order.avgFillPrice = ((order.avgFillPrice ?? 0) * order.filledQty + price * qty) / filled;
+    order.filledQty = Number(filled.toFixed(inst.qtyDecimals));
+    order.status = order.filledQty >= order.qty ? 'filled' : 'partially_filled';
+    order.updatedMs = this.o.clock.nowMs();
+    this.fills.push({
+      clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol, side: order.side, qty, price, feeUsd, liquidity,
+      realizedPnlUsd: effect.realizedPnlUsd, tsMs: order.updatedMs, liquidation: false,
+    });
+  }
+
+  private liquidate(inst: Instrument, price: number): void {
+    const symbol = inst.symbol;
+    const { qty, realizedPnlUsd } = this.account.liquidate(symbol);
+    if (qty === 0) return;
+    const now = this.o.clock.nowMs();
+    const side: OrderSide = qty > 0 ? 'sell' : 'buy';
+    this.fills.push({ clientOrderId: `liquidation-${symbol}-${now}`, venueOrderId: String(this.nextOrderId++), symbol, side, qty: Math.abs(qty), price, feeUsd: 0, liquidity: 'taker', realizedPnlUsd, tsMs: now, liquidation: true });
+    for (const o of this.restingOn(symbol)) if (o.reduceOnly) this.finish(o, 'expired');
+  }
+
+  private restingOn(symbol: string): Mutable<Order>[] {
+    return [...this.orders.values()].filter((o) => o.symbol === symbol && isOpen(o));
+  }
+
+  private finish(order: Mutable<Order>, status: 'filled' | 'canceled' | 'expired'): void {
+    order.status = order.filledQty >= order.qty ? 'filled' : status;
+    order.updatedMs = this.o.clock.nowMs();
+  }
+
+  /** A refused order is not stored: like Binance, the venue keeps no order it never accepted. */
+  private rejected(cmd: SubmitOrder, reject: OrderReject, now: number): Order {
+    const order: Order = { ...blank(cmd.symbol, cmd.clientOrderId, now), side: cmd.side, type: cmd.type, qty: cmd.qty, price: cmd.price ?? null, stopPrice: cmd.stopPrice ?? null, reduceOnly: cmd.reduceOnly, timeInForce: cmd.type === 'limit' ? (cmd.timeInForce ?? 'GTC') : null, reject };
+    return order;
+  }
+}
+
+function isOpen(o: Order): boolean {
+  return o.status === 'new' || o.status === 'partially_filled';
+}
+
+function blank(symbol: string, clientOrderId: string, now: number): Order {
+  return {
+    clientOrderId, venueOrderId: '', symbol, side: 'buy', type: 'market', timeInForce: null, qty: 0, price: null, stopPrice: null, reduceOnly: false,
+    status: 'rejected', filledQty: 0, avgFillPrice: null, createdMs: now, updatedMs: now, reject: null,
+  };
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.js';
+import { loadBundledInstruments } from '../../src/market/instrument-provider.js';
+import { PaperVenue, type PaperVenueOptions } from '../../src/venues/paper/paper-venue.js';
+import { venueContract } from './venue-contract.js';
+
+const instruments = loadBundledInstruments();
+const paper = (o: Partial<PaperVenueOptions> = {}) =>
+  new PaperVenue({ instruments, clock: new ManualClock(1_700_000_000_000), startingBalanceUsd: 10_000, makerBps: 2, takerBps: 5, spreadBps: 2, impactBpsPer10kUsd: 0, ...o });
+
+venueContract('paper', async () => {
+  const venue = paper();
+  return {
+    venue,
+    market: {
+      setPrice: async (symbol, price) => venue.setBook(symbol, [[price - 0.1, 50]], [[price + 0.1, 50]]),
+      setBook: async (symbol, bids, asks) => venue.setBook(symbol, bids, asks),
+    },
+    close: async () => undefined,
+  };
+});
+
+const bar = (o: number, h: number, l: number, c: number) => ({ symbol: 'BTCUSDT', timeframe: '1h' as const, openTimeMs: 0, open: o, high: h, low: l, close: c, volume: 1 });
+
+describe('paper venue numbers, checked by hand', () => {
+  it('PnL, fees and funding of a round trip', async () => {
+    const v = paper();
+    await v.setLeverage('BTCUSDT', 5);
+    v.setMark('BTCUSDT', 50_000);
+    // market buy with no book: mark + half the 2 bps spread = 50,005.0, taker 5 bps
+    const buy = await v.createOrder({ clientOrderId: 'b1', symbol: 'BTCUSDT', side: 'buy', type: 'market', qty: 0.1, reduceOnly: false });
+    expect(buy.avgFillPrice).toBe(50_005);
+    const entryFee = (0.1 * 50_005 * 5) / 10_000; // 2.50025
+    // funding +0.01% at mark 51,000: the long pays 0.1 × 51,000 × 0.0001 = 0.51
+    v.setMark('BTCUSDT', 51_000);
+    expect(v.applyFunding('BTCUSDT', 0.0001)).toBeCloseTo(-0.51, 12);
+    // a resting sell at 52,400 is traded through on a rising bar (path open → low → high → close), maker 2 bps
+    await v.createOrder({ clientOrderId: 's1', symbol: 'BTCUSDT', side: 'sell', type: 'limit', qty: 0.1, price: 52_400, timeInForce: 'GTC', reduceOnly: true });
+    v.onBar(bar(51_000, 52_500, 50_900, 52_000));
+    const exitFee = (0.1 * 52_400 * 2) / 10_000; // 1.048
+    const realized = (52_400 - 50_005) * 0.1; // 239.5
+    const fills = v.takeFills();
+    expect(fills.map((f) => [f.clientOrderId, f.price, f.liquidity])).toEqual([['b1', 50_005, 'taker'], ['s1', 52_400, 'maker']]);
+    expect(fills[1]?.realizedPnlUsd).toBeCloseTo(realized, 9);
+    const balance = await v.fetchBalance();
+    expect(balance.walletBalance).toBeCloseTo(10_000 - entryFee - 0.51 + realized - exitFee, 9); // 10,235.44175
+    expect(await v.fetchPositions()).toEqual([]);
+  });
+
+  it('liquidates an isolated long at Binance\'s price for its bracket', async () => {
+    const v = paper({ spreadBps: 0 });
+    await v.setLeverage('BTCUSDT', 20);
+    v.setMark('BTCUSDT', 40_000);
+    await v.createOrder({ clientOrderId: 'l1', symbol: 'BTCUSDT', side: 'buy', type: 'market', qty: 0.5, reduceOnly: false });
+    // notional 20,000 is in BTCUSDT bracket 1 (0 – 50,000): maintMarginRatio 0.004, cum 0
+    const b1 = instruments.get('BTCUSDT')?.spec.brackets[0];
+    expect([b1?.notionalFloor, b1?.notionalCap, b1?.maintMarginRatio, b1?.cum]).toEqual([0, 50_000, 0.004, 0]);
+    const margin = (0.5 * 40_000) / 20; // 1,000
+    // LP = (WB + cum − side·|Q|·EP) / (|Q|·MMR − side·|Q|) = (1000 + 0 − 20,000) / (0.002 − 0.5) = 38,152.6104…
+    const lp = (margin + 0 - 1 * 0.5 * 40_000) / (0.5 * 0.004 - 1 * 0.5);
+    expect(lp).toBeCloseTo(38_152.610441767, 6);
+    const [pos] = await v.fetchPositions();
+    expect(pos?.liquidationPrice).toBeCloseTo(lp, 6);
+    // at LP, margin + uPnL equals the maintenance margin
+    expect(margin + (lp - 40_000) * 0.5).toBeCloseTo(0.5 * lp * 0.004, 6);
+
+    v.takeFills();
+    v.onBar(bar(40_000, 40_100, 38_000, 38_500)); // falling bar: open → high → low → close
+    const [liq] = v.takeFills();
+    expect(liq).toMatchObject({ liquidation: true, side: 'sell', qty: 0.5 });
+    expect(liq?.price).toBeCloseTo(lp, 6);
+    expect(liq?.realizedPnlUsd).toBeCloseTo(-margin, 9); // the whole isolated margin is lost
+    expect(await v.fetchPositions()).toEqual([]);
+    expect((await v.fetchBalance()).walletBalance).toBeCloseTo(10_000 - (0.5 * 40_000 * 5) / 10_000 - margin, 9);
+  });
+
+  it('orders stop and take-profit by the stated intra-bar path', async () => {
+    for (const [b, expected] of [
+      [bar(50_000, 51_500, 48_500, 49_000), 'tp'], // falling bar: high first, the take-profit fills
+      [bar(50_000, 51_500, 48_500, 51_000), 'sl'], // rising bar: low first, the stop fills
+    ] as const) {
+      const v = paper({ spreadBps: 0 });
+      v.setMark('BTCUSDT', 50_000);
+      await v.createOrder({ clientOrderId: 'in', symbol: 'BTCUSDT', side: 'buy', type: 'market', qty: 0.01, reduceOnly: false });
+      await v.createOrder({ clientOrderId: 'sl', symbol: 'BTCUSDT', side: 'sell', type: 'stop_market', qty: 0.01, stopPrice: 49_000, reduceOnly: true });
+      await v.createOrder({ clientOrderId: 'tp', symbol: 'BTCUSDT', side: 'sell', type: 'take_profit_market', qty: 0.01, stopPrice: 51_000, reduceOnly: true });
+      v.takeFills();
+      v.onBar(b);
+      expect(v.takeFills().map((f) => [f.clientOrderId, f.price])).toEqual([[expected, expected === 'tp' ? 51_000 : 49_000]]);
+      const other = await v.fetchOrder('BTCUSDT', expected === 'tp' ? 'sl' : 'tp');
+      expect(other?.status).toBe('expired'); // reduce-only with nothing left to reduce
+    }
+  });
+
+  it('fills a stop at the open when the bar gaps through it', async () => {
+    const v = paper({ spreadBps: 0 });
+    v.setMark('BTCUSDT', 50_000);
+    await v.createOrder({ clientOrderId: 'in', symbol: 'BTCUSDT', side: 'buy', type: 'market', qty: 0.01, reduceOnly: false });
+    await v.createOrder({ clientOrderId: 'sl', symbol: 'BTCUSDT', side: 'sell', type: 'stop_market', qty: 0.01, stopPrice: 49_000, reduceOnly: true });
+    v.takeFills();
+    v.onBar(bar(48_000, 48_500, 47_500, 48_200));
+    expect(v.takeFills().map((f) => f.price)).toEqual([48_000]);
+  });
+
+  it('refuses an order the margin cannot carry', async () => {
+    const v = paper();
+    v.setMark('BTCUSDT', 50_000);
+    const big = await v.createOrder({ clientOrderId: 'x', symbol: 'BTCUSDT', side: 'buy', type: 'market', qty: 1, reduceOnly: false });
+    expect(big.reject?.code).toBe(-2019);
+  });
+});
