@@ -47,7 +47,7 @@ export const Rejects = {
   priceBelow: { code: -4024, message: "Limit price can't be lower than the PERCENT_PRICE bound." },
   marginInsufficient: { code: -2019, message: 'Margin is insufficient.' },
   reduceOnlyRejected: { code: -2022, message: 'ReduceOnly Order is rejected.' },
-  postOnlyWouldTake: { code: -5022, message: 'Due to the order could not be executed as maker, the Post Only order will be rejected.' },
+  postOnlyWouldTake: { code: -5022, message: 'Due to the order could not be executed as maker, the Post Only order will be rejected. The order will not be recorded in the order history' },
   duplicateClientId: { code: -4116, message: 'ClientOrderId is duplicated.' },
   unknownOrder: { code: -2011, message: 'Unknown order sent.' },
   invalidSymbol: { code: -1121, message: 'Invalid symbol.' },

@@ -1,0 +1,254 @@
+import { USDMClient } from 'binance';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { ExitCode, HedgeError } from '../../core/errors.js';
+import type { Balance, Order, OrderReject, Position, SubmitOrder } from '../../domain/order.js';
+import { onGrid } from '../../domain/order-filters.js';
+import type { InstrumentCatalog } from '../../market/instrument-provider.js';
+import { ClockSkewError, RateLimitError, Rejects, VenueError, VenueUnavailableError } from '../errors.js';
+import type { Venue, VenueCapabilities } from '../port.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { BadRequestError, mapBinanceError } from './map-error.js';
+import { parseBinanceBalance, parseBinanceOrder, parseBinancePositions } from './parse.js';
+import { orderParams } from './payload.js';
+import { parseBinanceJson } from './safe-json.js';
+
+/** The account is not in the mode hedge expects; hedge refuses to trade rather than change it. */
+export class AccountModeError extends HedgeError {
+  readonly code = 'ACCOUNT_MODE_MISMATCH';
+  readonly retryable = false;
+  readonly exitCode = ExitCode.Runtime;
+}
+
+export interface BinanceVenueOptions {
+  readonly id?: string;
+  /** REST base URL: https://fapi.binance.com, the testnet, or a loopback server in tests. */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  readonly recvWindowMs: number;
+  readonly instruments: InstrumentCatalog;
+  readonly clock: Clock;
+  readonly timeoutMs?: number;
+  /** Attempts of a read that failed for a retryable reason. */
+  readonly maxAttempts?: number;
+  readonly backoffMs?: number;
+  /** Pause when the used request weight of the minute passes this (Binance allows 2400). */
+  readonly weightBudget?: number;
+  readonly breaker?: { readonly failures: number; readonly cooldownMs: number };
+  readonly expect?: { readonly positionMode: 'one-way' | 'hedge'; readonly multiAssetsMode: boolean };
+}
+
+const NOT_FOUND = new Set([-2013, -2011]);
+
+/**
+ * The SDK wants client order ids to carry its own broker prefix and prints a warning on stdout for every
+ * order whose id does not (its private `validateOrderId`). hedge's ids are deterministic and its own
+ * (they are how a restart finds an order), so that check is switched off on our instance; Binance itself
+ * accepts any id matching ^[.A-Z:/a-z0-9_-]{1,36}$.
+ */
+function quietOrderIds(client: USDMClient): USDMClient {
+  Object.defineProperty(client, 'validateOrderId', { value: () => undefined });
+  return client;
+}
+
+/**
+ * Binance USD-M futures through the `binance` SDK. Only whitelisted order parameters leave the process;
+ * the server-time offset is kept so requests never fall outside recvWindow; request weight is watched
+ * and the adapter pauses before Binance would answer 429/418; retryable failures are retried with
+ * backoff; a circuit breaker stops hammering a venue that keeps failing. An order whose answer was lost
+ * is looked up by its client id before anything is resent.
+ */
+export class BinanceVenue implements Venue {
+  readonly id: string;
+  readonly has: VenueCapabilities = {
+    market: true, limit: true, postOnly: true, ioc: true, stopMarket: true, takeProfitMarket: true, reduceOnly: true, amend: false, fundingHistory: true,
+  };
+  private readonly client: USDMClient;
+  private readonly breaker: CircuitBreaker;
+  private readonly leverage = new Map<string, number>();
+  private pausedUntilMs = 0;
+
+  constructor(private readonly o: BinanceVenueOptions) {
+    this.id = o.id ?? 'binance-usdm';
+    this.breaker = new CircuitBreaker(this.id, o.clock, o.breaker?.failures ?? 5, o.breaker?.cooldownMs ?? 30_000);
+    this.client = quietOrderIds(new USDMClient(
+      { api_key: o.apiKey, api_secret: o.apiSecret, baseUrl: o.baseUrl, recvWindow: o.recvWindowMs, disableTimeSync: true, parseExceptions: false, beautifyResponses: false, keepAlive: false },
+      { timeout: o.timeoutMs ?? 10_000, transformResponse: [(data: unknown) => (typeof data === 'string' ? parseBinanceJson(data) : data)] },
+    ));
+  }
+
+  /** Syncs the clock offset and checks the account's modes; refuses (never changes) a mismatch. */
+  async start(): Promise<void> {
+    await this.syncTime();
+    const expect = this.o.expect ?? { positionMode: 'one-way', multiAssetsMode: false };
+    const dual = await this.read(() => this.client.getCurrentPositionMode());
+    const mode = dual.dualSidePosition ? 'hedge' : 'one-way';
+    if (mode !== expect.positionMode)
+      throw new AccountModeError(`${this.id}: account is in ${mode} position mode, config expects ${expect.positionMode}; change it on Binance or in venues.json (hedge never changes it)`);
+    const multi = await this.read(() => this.client.getMultiAssetsMode());
+    if (multi.multiAssetsMargin !== expect.multiAssetsMode)
+      throw new AccountModeError(`${this.id}: multi-assets mode is ${multi.multiAssetsMargin ? 'on' : 'off'}, config expects ${expect.multiAssetsMode ? 'on' : 'off'}; hedge never changes it`);
+  }
+
+  /**
+   * Measures the offset between Binance's clock and the wall clock the SDK signs requests with (half
+   * the round trip) and applies it, so `timestamp` stays inside recvWindow (no -1021).
+   */
+  async syncTime(): Promise<number> {
+    const before = systemClock.nowMs();
+    const server = await this.read(() => this.client.getServerTime(), false);
+    const after = systemClock.nowMs();
+    const offset = Math.round(server - (before + after) / 2);
+    this.client.setTimeOffset(offset);
+    return offset;
+  }
+
+  /** Used request weight of the current minute, as Binance last reported it. */
+  usedWeight(): number {
+    return Number(this.client.getRateLimitStates()['x-mbx-used-weight-1m'] ?? 0);
+  }
+
+  get circuitOpen(): boolean {
+    return this.breaker.isOpen;
+  }
+
+  async setLeverage(symbol: string, leverage: number): Promise<void> {
+    await this.write(() => this.client.setLeverage({ symbol, leverage }));
+    this.leverage.set(symbol, leverage);
+  }
+
+  async createOrder(cmd: SubmitOrder): Promise<Order> {
+    const inst = this.o.instruments.get(cmd.symbol);
+    if (inst === undefined) return rejected(cmd, Rejects.invalidSymbol, this.o.clock.nowMs());
+    // numbers are put on the grid once, by the caller; one that is off it is refused here, never rounded
+    const offGrid = [cmd.qty, cmd.price, cmd.stopPrice].some((x, i) => x !== undefined && !onGrid(x, i === 0 ? inst.spec.filters.stepSize : inst.spec.filters.tickSize));
+    if (offGrid) return rejected(cmd, Rejects.precision, this.o.clock.nowMs());
+    const params = orderParams(inst, cmd);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await this.write(() => this.client.submitNewOrder(params as never));
+        return parseBinanceOrder(res);
+      } catch (err) {
+        if (isReject(err)) return rejected(cmd, err.reject, this.o.clock.nowMs());
+        if (attempt >= 2) throw err;
+        if (err instanceof ClockSkewError) await this.syncTime();
+        else if (err instanceof VenueUnavailableError) {
+          // the order may have landed and only its answer was lost: look before resending
+          const found = await this.fetchOrder(cmd.symbol, cmd.clientOrderId).catch(() => undefined);
+          if (found !== undefined) return found;
+        } else throw err;
+      }
+    }
+  }
+
+  async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
+    try {
+      return parseBinanceOrder(await this.write(() => this.client.cancelOrder({ symbol, origClientOrderId: clientOrderId })));
+    } catch (err) {
+      if (!isReject(err)) throw err;
+      const known = await this.fetchOrder(symbol, clientOrderId);
+      const base = known ?? rejected({ clientOrderId, symbol, side: 'buy', type: 'market', qty: 0, reduceOnly: false }, err.reject, this.o.clock.nowMs());
+      return { ...base, reject: NOT_FOUND.has(err.reject.code) ? Rejects.unknownOrder : err.reject };
+    }
+  }
+
+  async fetchOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
+    try {
+      return parseBinanceOrder(await this.read(() => this.client.getOrder({ symbol, origClientOrderId: clientOrderId }), true, true));
+    } catch (err) {
+      if (isReject(err) && NOT_FOUND.has(err.reject.code)) return undefined;
+      throw err;
+    }
+  }
+
+  async fetchOpenOrders(symbol?: string): Promise<Order[]> {
+    const res = await this.read(() => this.client.getAllOpenOrders(symbol === undefined ? {} : { symbol }));
+    return (res as unknown[]).map(parseBinanceOrder);
+  }
+
+  async fetchPositions(): Promise<Position[]> {
+    return parseBinancePositions(await this.read(() => this.client.getPositionsV3()), (s) => this.leverage.get(s) ?? 1);
+  }
+
+  async fetchBalance(): Promise<Balance> {
+    return parseBinanceBalance(await this.read(() => this.client.getBalanceV3()));
+  }
+
+  // ---- transport policy ---------------------------------------------------------------------
+
+  /**
+   * A read: retried with backoff on retryable failures. A refusal by the venue is a `BadRequestError`,
+   * or, with `keepRejects`, the `RejectSignal` for the caller to turn into a value.
+   */
+  private async read<T>(call: () => Promise<T>, resyncOnSkew = true, keepRejects = false): Promise<T> {
+    const attempts = this.o.maxAttempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.call(call);
+      } catch (err) {
+        if (isReject(err)) throw keepRejects ? err : new BadRequestError(this.id, err.reject.code, err.reject.message);
+        if (!(err instanceof VenueError) || !err.retryable || attempt >= attempts || this.breaker.isOpen) throw err;
+        if (err instanceof RateLimitError) await this.o.clock.sleep(err.retryAfterMs);
+        else if (err instanceof ClockSkewError && resyncOnSkew) await this.syncTime();
+        else await this.o.clock.sleep((this.o.backoffMs ?? 250) * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /** A write: sent once; the caller decides what to do with an unknown outcome. */
+  private write<T>(call: () => Promise<T>): Promise<T> {
+    return this.call(call);
+  }
+
+  private async call<T>(call: () => Promise<T>): Promise<T> {
+    this.breaker.check();
+    const now = this.o.clock.nowMs();
+    if (now < this.pausedUntilMs) await this.o.clock.sleep(this.pausedUntilMs - now);
+    try {
+      const res = await call();
+      this.breaker.onSuccess();
+      this.watchWeight();
+      return res;
+    } catch (e) {
+      this.watchWeight();
+      const mapped = mapBinanceError(this.id, e);
+      if (mapped.kind === 'reject') {
+        this.breaker.onSuccess();
+        throw new RejectSignal(mapped.reject);
+      }
+      if (mapped.error instanceof VenueUnavailableError) this.breaker.onFailure();
+      if (mapped.error instanceof RateLimitError) this.pausedUntilMs = this.o.clock.nowMs() + mapped.error.retryAfterMs;
+      throw mapped.error;
+    }
+  }
+
+  /** Pauses until the next minute when the used weight passes the budget, so 429/418 never come. */
+  private watchWeight(): void {
+    if (this.usedWeight() >= (this.o.weightBudget ?? 2_000)) {
+      const now = this.o.clock.nowMs();
+      this.pausedUntilMs = Math.max(this.pausedUntilMs, now - (now % 60_000) + 60_000);
+    }
+  }
+}
+
+/** An order-level refusal travelling from the transport to the port method, where it becomes a value. */
+class RejectSignal extends HedgeError {
+  readonly code = 'ORDER_REJECTED';
+  readonly retryable = false;
+  readonly exitCode = ExitCode.Runtime;
+  constructor(readonly reject: OrderReject) {
+    super(`${reject.code} ${reject.message}`);
+  }
+}
+
+function isReject(err: unknown): err is RejectSignal {
+  return err instanceof RejectSignal;
+}
+
+function rejected(cmd: SubmitOrder, reject: OrderReject, now: number): Order {
+  return {
+    clientOrderId: cmd.clientOrderId, venueOrderId: '', symbol: cmd.symbol, side: cmd.side, type: cmd.type, timeInForce: cmd.type === 'limit' ? (cmd.timeInForce ?? 'GTC') : null,
+    qty: cmd.qty, price: cmd.price ?? null, stopPrice: cmd.stopPrice ?? null, reduceOnly: cmd.reduceOnly, status: 'rejected', filledQty: 0, avgFillPrice: null,
+    createdMs: now, updatedMs: now, reject,
+  };
+}

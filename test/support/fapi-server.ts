@@ -1,0 +1,222 @@
+/**
+ * A loopback HTTP server that answers like Binance USD-M's fapi for the endpoints hedge uses. It checks
+ * the API key header, the HMAC-SHA256 signature and recvWindow, validates order parameters per order
+ * type as Binance documents them (unknown or unexpected parameters are refused with -1106/-1104),
+ * matches orders on an order book of its own (a paper venue engine), answers in the recorded payload
+ * shapes (order ids above 2^53 as raw JSON integers) and injects faults on demand: error bodies, 429
+ * with Retry-After, 418, 5xx, timeouts and lost acknowledgements.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SystemClock } from '../../src/core/clock.js';
+import type { Order, SubmitOrder } from '../../src/domain/order.js';
+import { loadBundledInstruments } from '../../src/market/instrument-provider.js';
+import { loadBundledText, bundledFiles } from '../../src/market/bundled.js';
+import { PaperVenue } from '../../src/venues/paper/paper-venue.js';
+
+/** A fault to inject into the next matching request(s). */
+export interface Fault {
+  readonly method?: string;
+  readonly path?: string;
+  /** `reply`: answer with status/body/headers; `drop`: process the request, then cut the connection (lost ack); `hang`: never answer. */
+  readonly kind: 'reply' | 'drop' | 'hang';
+  readonly status?: number;
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+  /** How many requests it applies to (default 1). */
+  times?: number;
+}
+
+/** One request as the server saw it. */
+export interface SeenRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly signed: boolean;
+  readonly status: number;
+}
+
+// What Binance accepts on POST /fapi/v1/order, per type (one-way mode), from the API documentation.
+const ORDER_PARAMS: Record<string, { allowed: string[]; mandatory: string[] }> = {
+  MARKET: { allowed: ['quantity', 'reduceOnly', 'positionSide'], mandatory: ['quantity'] },
+  LIMIT: { allowed: ['quantity', 'price', 'timeInForce', 'reduceOnly', 'positionSide', 'priceMatch', 'goodTillDate'], mandatory: ['quantity', 'price', 'timeInForce'] },
+  STOP_MARKET: { allowed: ['quantity', 'stopPrice', 'reduceOnly', 'closePosition', 'workingType', 'priceProtect', 'positionSide'], mandatory: ['stopPrice'] },
+  TAKE_PROFIT_MARKET: { allowed: ['quantity', 'stopPrice', 'reduceOnly', 'closePosition', 'workingType', 'priceProtect', 'positionSide'], mandatory: ['stopPrice'] },
+};
+const ALWAYS = ['symbol', 'side', 'type', 'newClientOrderId', 'newOrderRespType', 'selfTradePreventionMode', 'timestamp', 'recvWindow'];
+const TYPE_FROM = { MARKET: 'market', LIMIT: 'limit', STOP_MARKET: 'stop_market', TAKE_PROFIT_MARKET: 'take_profit_market' } as const;
+const STATUS_TO = { new: 'NEW', partially_filled: 'PARTIALLY_FILLED', filled: 'FILLED', canceled: 'CANCELED', expired: 'EXPIRED', rejected: 'REJECTED' } as const;
+
+export class FapiServer {
+  readonly instruments = loadBundledInstruments();
+  readonly engine: PaperVenue;
+  readonly requests: SeenRequest[] = [];
+  readonly faults: Fault[] = [];
+  /** Server clock minus the real clock, to simulate a client whose clock drifted. */
+  skewMs = 0;
+  /** Request weight used this minute, reported in X-MBX-USED-WEIGHT-1M. */
+  usedWeight = 0;
+  dualSidePosition = false;
+  multiAssetsMargin = false;
+  private server: Server | undefined;
+  private minute = 0;
+  private readonly hanging: ServerResponse[] = [];
+
+  constructor(readonly apiKey = 'loopback-key-0123456789', readonly apiSecret = 'loopback-secret-abcdefghijklmnopqrstuvwxyz') {
+    this.engine = new PaperVenue({ id: 'fapi-loopback', instruments: this.instruments, clock: new SystemClock(), startingBalanceUsd: 10_000, makerBps: 2, takerBps: 5, spreadBps: 2, impactBpsPer10kUsd: 0 });
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.hanging) r.destroy();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault, times: fault.times ?? 1 });
+  }
+
+  /** Requests that would change state on the venue. */
+  writes(): SeenRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET');
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const raw = url.search.slice(1);
+    let body = '';
+    for await (const chunk of req) body += String(chunk);
+    const params: Record<string, string> = Object.fromEntries(new URLSearchParams(body.length > 0 ? `${raw}&${body}` : raw));
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    const signed = 'signature' in params;
+    const record = (status: number) => this.requests.push({ method, path, params, signed, status });
+
+    const now = Date.now() + this.skewMs;
+    if (Math.floor(now / 60_000) !== this.minute) {
+      this.minute = Math.floor(now / 60_000);
+      this.usedWeight = 0;
+    }
+    this.usedWeight += path.includes('positionRisk') || path.includes('balance') ? 5 : 1;
+    const send = (status: number, text: string, headers: Record<string, string> = {}) => {
+      record(status);
+      res.writeHead(status, { 'Content-Type': 'application/json', 'X-MBX-USED-WEIGHT-1M': String(this.usedWeight), ...headers });
+      res.end(text);
+    };
+    const error = (status: number, code: number, msg: string) => send(status, JSON.stringify({ code, msg }));
+
+    const fault = this.faults.find((f) => (f.method === undefined || f.method === method) && (f.path === undefined || f.path === path) && (f.times ?? 0) > 0);
+    if (fault !== undefined) {
+      fault.times = (fault.times ?? 1) - 1;
+      if (fault.kind === 'reply') return send(fault.status ?? 500, fault.body ?? '', fault.headers ?? {});
+      if (fault.kind === 'hang') {
+        record(0);
+        this.hanging.push(res);
+        return;
+      }
+    }
+
+    if (path === '/fapi/v1/time') return send(200, JSON.stringify({ serverTime: now }));
+    if (path === '/fapi/v1/exchangeInfo') return send(200, loadBundledText(bundledFiles.exchangeInfo));
+
+    // signed endpoints
+    if (req.headers['x-mbx-apikey'] !== this.apiKey) return error(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+    const at = raw.lastIndexOf('&signature=');
+    const payload = at < 0 ? raw : raw.slice(0, at);
+    const expected = createHmac('sha256', this.apiSecret).update(payload).digest('hex');
+    const given = Buffer.from(params['signature'] ?? '', 'utf8');
+    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) return error(400, -1022, 'Signature for this request is not valid.');
+    const ts = Number(params['timestamp']);
+    const recvWindow = Number(params['recvWindow'] ?? 5000);
+    if (!Number.isFinite(ts) || ts > now + 1000 || now - ts > recvWindow) return error(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
+
+    const reply = (status: number, text: string) => {
+      if (fault?.kind === 'drop') {
+        record(-1);
+        res.destroy();
+        return;
+      }
+      send(status, text);
+    };
+    const orderReply = (o: Order) => (o.reject !== null ? error(400, o.reject.code, o.reject.message) : reply(200, this.orderJson(o)));
+
+    if (path === '/fapi/v1/order' && method === 'POST') {
+      const type = params['type'] ?? '';
+      const spec = ORDER_PARAMS[type];
+      if (spec === undefined) return error(400, -1116, 'Invalid orderType.');
+      for (const key of Object.keys(params)) {
+        if (key === 'signature' || ALWAYS.includes(key) || spec.allowed.includes(key)) continue;
+        const known = Object.values(ORDER_PARAMS).some((s) => s.allowed.includes(key));
+        return known ? error(400, -1106, `Parameter '${key}' sent when not required.`) : error(400, -1104, `Not all sent parameters were read; read '${Object.keys(params).length - 1}' parameter(s) but was sent '${Object.keys(params).length}'.`);
+      }
+      for (const key of spec.mandatory) if (!params[key]) return error(400, -1102, `Mandatory parameter '${key}' was not sent, was empty/null, or malformed.`);
+      if (params['positionSide'] !== undefined && !this.dualSidePosition && params['positionSide'] !== 'BOTH') return error(400, -4061, "Order's position side does not match user's setting.");
+      const cmd: SubmitOrder = {
+        clientOrderId: params['newClientOrderId'] ?? `srv-${this.requests.length}`,
+        symbol: params['symbol'] ?? '',
+        side: params['side'] === 'SELL' ? 'sell' : 'buy',
+        type: TYPE_FROM[type as keyof typeof TYPE_FROM],
+        qty: Number(params['quantity']),
+        ...(params['price'] === undefined ? {} : { price: Number(params['price']) }),
+        ...(params['stopPrice'] === undefined ? {} : { stopPrice: Number(params['stopPrice']) }),
+        ...(params['timeInForce'] === undefined ? {} : { timeInForce: params['timeInForce'] as 'GTC' }),
+        reduceOnly: params['reduceOnly'] === 'true',
+      };
+      return orderReply(await this.engine.createOrder(cmd));
+    }
+    if (path === '/fapi/v1/order' && method === 'DELETE') {
+      const o = await this.engine.cancelOrder(params['symbol'] ?? '', params['origClientOrderId'] ?? '');
+      return o.reject !== null ? error(400, -2011, 'Unknown order sent.') : reply(200, this.orderJson(o));
+    }
+    if (path === '/fapi/v1/order' && method === 'GET') {
+      const o = await this.engine.fetchOrder(params['symbol'] ?? '', params['origClientOrderId'] ?? '');
+      return o === undefined ? error(400, -2013, 'Order does not exist.') : reply(200, this.orderJson(o));
+    }
+    if (path === '/fapi/v1/openOrders') return reply(200, `[${(await this.engine.fetchOpenOrders(params['symbol'])).map((o) => this.orderJson(o)).join(',')}]`);
+    if (path === '/fapi/v1/leverage') {
+      const symbol = params['symbol'] ?? '';
+      const leverage = Number(params['leverage']);
+      await this.engine.setLeverage(symbol, leverage);
+      return reply(200, JSON.stringify({ leverage, maxNotionalValue: String(this.instruments.get(symbol)?.maxNotionalAtLeverage(leverage) ?? 0), symbol }));
+    }
+    if (path === '/fapi/v1/positionSide/dual') return reply(200, JSON.stringify({ dualSidePosition: this.dualSidePosition }));
+    if (path === '/fapi/v1/multiAssetsMargin') return reply(200, JSON.stringify({ multiAssetsMargin: this.multiAssetsMargin }));
+    if (path === '/fapi/v3/positionRisk') return reply(200, JSON.stringify(await this.positionRows()));
+    if (path === '/fapi/v3/balance') {
+      const b = await this.engine.fetchBalance();
+      const f8 = (x: number) => x.toFixed(8);
+      return reply(200, JSON.stringify([{ accountAlias: 'FzFzmYTiFzmYTisR', asset: 'USDT', balance: f8(b.walletBalance), crossWalletBalance: f8(b.walletBalance), crossUnPnl: f8(b.unrealizedPnl), availableBalance: f8(b.availableBalance), maxWithdrawAmount: f8(b.availableBalance), marginAvailable: true, updateTime: now }]));
+    }
+    return error(404, -1000, `loopback fapi does not serve ${method} ${path}`);
+  }
+
+  /** An order as Binance writes it; the order id is a raw integer, possibly above 2^53. */
+  private orderJson(o: Order): string {
+    const inst = this.instruments.get(o.symbol);
+    const px = (x: number | null) => (inst === undefined ? String(x ?? 0) : inst.formatPrice(x ?? 0));
+    const qty = (x: number) => (inst === undefined ? String(x) : inst.formatQty(x));
+    const type = Object.entries(TYPE_FROM).find(([, v]) => v === o.type)?.[0] ?? 'LIMIT';
+    const text = JSON.stringify({
+      orderId: '@ID@', symbol: o.symbol, status: STATUS_TO[o.status], clientOrderId: o.clientOrderId, price: px(o.price), avgPrice: (o.avgFillPrice ?? 0).toFixed(5),
+      origQty: qty(o.qty), executedQty: qty(o.filledQty), cumQty: qty(o.filledQty), cumQuote: ((o.avgFillPrice ?? 0) * o.filledQty).toFixed(5), timeInForce: o.timeInForce ?? 'GTC',
+      type, reduceOnly: o.reduceOnly, closePosition: false, side: o.side.toUpperCase(), positionSide: 'BOTH', stopPrice: px(o.stopPrice), workingType: 'CONTRACT_PRICE',
+      priceProtect: false, origType: type, priceMatch: 'NONE', selfTradePreventionMode: 'EXPIRE_MAKER', goodTillDate: 0, time: o.createdMs, updateTime: o.updatedMs,
+    });
+    return text.replace('"@ID@"', o.venueOrderId);
+  }
+
+  private async positionRows(): Promise<unknown[]> {
+    return (await this.engine.fetchPositions()).map((p) => ({
+      symbol: p.symbol, positionSide: 'BOTH', positionAmt: String(p.qty), entryPrice: String(p.entryPrice), breakEvenPrice: String(p.entryPrice), markPrice: p.markPrice.toFixed(8),
+      unRealizedProfit: p.unrealizedPnlUsd.toFixed(8), liquidationPrice: (p.liquidationPrice ?? 0).toFixed(8), isolatedMargin: p.marginUsd.toFixed(8),
+      notional: (p.qty * p.markPrice).toFixed(8), marginAsset: 'USDT', isolatedWallet: p.marginUsd.toFixed(8), initialMargin: p.marginUsd.toFixed(8), maintMargin: '0',
+      positionInitialMargin: p.marginUsd.toFixed(8), openOrderInitialMargin: '0', adl: '1', bidNotional: '0', askNotional: '0', updateTime: Date.now(),
+    }));
+  }
+}
