@@ -38,13 +38,18 @@ export interface SeenRequest {
 }
 
 // What Binance accepts on POST /fapi/v1/order, per type (one-way mode), from the API documentation.
+// Conditional types moved to POST /fapi/v1/algoOrder on 2025-12-09; the classic endpoint answers -4120.
 const ORDER_PARAMS: Record<string, { allowed: string[]; mandatory: string[] }> = {
   MARKET: { allowed: ['quantity', 'reduceOnly', 'positionSide'], mandatory: ['quantity'] },
   LIMIT: { allowed: ['quantity', 'price', 'timeInForce', 'reduceOnly', 'positionSide', 'priceMatch', 'goodTillDate'], mandatory: ['quantity', 'price', 'timeInForce'] },
-  STOP_MARKET: { allowed: ['quantity', 'stopPrice', 'reduceOnly', 'closePosition', 'workingType', 'priceProtect', 'positionSide'], mandatory: ['stopPrice'] },
-  TAKE_PROFIT_MARKET: { allowed: ['quantity', 'stopPrice', 'reduceOnly', 'closePosition', 'workingType', 'priceProtect', 'positionSide'], mandatory: ['stopPrice'] },
 };
 const ALWAYS = ['symbol', 'side', 'type', 'newClientOrderId', 'newOrderRespType', 'selfTradePreventionMode', 'timestamp', 'recvWindow'];
+const CONDITIONAL = ['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'];
+const ALGO_PARAMS = {
+  allowed: ['algoType', 'symbol', 'side', 'positionSide', 'type', 'timeInForce', 'quantity', 'price', 'triggerPrice', 'workingType', 'priceMatch', 'closePosition', 'priceProtect', 'reduceOnly', 'activatePrice', 'callbackRate', 'clientAlgoId', 'selfTradePreventionMode', 'goodTillDate', 'timestamp', 'recvWindow'],
+  mandatory: ['algoType', 'symbol', 'side', 'type', 'triggerPrice'],
+};
+const ALGO_STATUS_TO = { new: 'NEW', partially_filled: 'TRIGGERED', filled: 'FINISHED', canceled: 'CANCELED', expired: 'EXPIRED', rejected: 'REJECTED' } as const;
 const TYPE_FROM = { MARKET: 'market', LIMIT: 'limit', STOP_MARKET: 'stop_market', TAKE_PROFIT_MARKET: 'take_profit_market' } as const;
 const STATUS_TO = { new: 'NEW', partially_filled: 'PARTIALLY_FILLED', filled: 'FILLED', canceled: 'CANCELED', expired: 'EXPIRED', rejected: 'REJECTED' } as const;
 
@@ -148,6 +153,7 @@ export class FapiServer {
 
     if (path === '/fapi/v1/order' && method === 'POST') {
       const type = params['type'] ?? '';
+      if (CONDITIONAL.includes(type)) return error(400, -4120, 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.');
       const spec = ORDER_PARAMS[type];
       if (spec === undefined) return error(400, -1116, 'Invalid orderType.');
       for (const key of Object.keys(params)) {
@@ -170,15 +176,53 @@ export class FapiServer {
       };
       return orderReply(await this.engine.createOrder(cmd));
     }
+    if (path === '/fapi/v1/algoOrder' && method === 'POST') {
+      for (const key of Object.keys(params)) {
+        if (key === 'signature' || ALGO_PARAMS.allowed.includes(key)) continue;
+        return error(400, -1106, `Parameter '${key}' sent when not required.`);
+      }
+      for (const key of ALGO_PARAMS.mandatory) if (!params[key]) return error(400, -1102, `Mandatory parameter '${key.toLowerCase()}' was not sent, was empty/null, or malformed.`);
+      if (params['algoType'] !== 'CONDITIONAL') return error(400, -1116, 'Invalid algoType.');
+      const type = params['type'] ?? '';
+      if (type !== 'STOP_MARKET' && type !== 'TAKE_PROFIT_MARKET') return error(400, -1116, 'Invalid orderType.');
+      const o = await this.engine.createOrder({
+        clientOrderId: params['clientAlgoId'] ?? `srv-algo-${this.requests.length}`,
+        symbol: params['symbol'] ?? '',
+        side: params['side'] === 'SELL' ? 'sell' : 'buy',
+        type: TYPE_FROM[type],
+        qty: Number(params['quantity']),
+        stopPrice: Number(params['triggerPrice']),
+        reduceOnly: params['reduceOnly'] === 'true',
+      });
+      return o.reject !== null ? error(400, o.reject.code, o.reject.message) : reply(200, this.algoJson(o));
+    }
+    if (path === '/fapi/v1/algoOrder' && (method === 'GET' || method === 'DELETE')) {
+      const id = params['clientAlgoId'] ?? '';
+      const known = [...(await this.engine.fetchOpenOrders()), ...this.algoHistory.values()].find((o) => o.clientOrderId === id && CONDITIONAL.includes(this.binanceType(o)));
+      const current = known === undefined ? undefined : await this.engine.fetchOrder(known.symbol, id);
+      if (current === undefined) return error(400, method === 'GET' ? -2013 : -2011, method === 'GET' ? 'Order does not exist.' : 'Unknown order sent.');
+      if (method === 'GET') return reply(200, this.algoJson(current));
+      const c = await this.engine.cancelOrder(current.symbol, id);
+      return c.reject !== null ? error(400, -2011, 'Unknown order sent.') : reply(200, this.algoJson(c));
+    }
+    if (path === '/fapi/v1/openAlgoOrders') {
+      const open = (await this.engine.fetchOpenOrders(params['symbol'])).filter((o) => CONDITIONAL.includes(this.binanceType(o)));
+      return reply(200, `[${open.map((o) => this.algoJson(o)).join(',')}]`);
+    }
     if (path === '/fapi/v1/order' && method === 'DELETE') {
+      const found = await this.engine.fetchOrder(params['symbol'] ?? '', params['origClientOrderId'] ?? '');
+      if (found !== undefined && CONDITIONAL.includes(this.binanceType(found))) return error(400, -2011, 'Unknown order sent.');
       const o = await this.engine.cancelOrder(params['symbol'] ?? '', params['origClientOrderId'] ?? '');
       return o.reject !== null ? error(400, -2011, 'Unknown order sent.') : reply(200, this.orderJson(o));
     }
     if (path === '/fapi/v1/order' && method === 'GET') {
       const o = await this.engine.fetchOrder(params['symbol'] ?? '', params['origClientOrderId'] ?? '');
-      return o === undefined ? error(400, -2013, 'Order does not exist.') : reply(200, this.orderJson(o));
+      return o === undefined || CONDITIONAL.includes(this.binanceType(o)) ? error(400, -2013, 'Order does not exist.') : reply(200, this.orderJson(o));
     }
-    if (path === '/fapi/v1/openOrders') return reply(200, `[${(await this.engine.fetchOpenOrders(params['symbol'])).map((o) => this.orderJson(o)).join(',')}]`);
+    if (path === '/fapi/v1/openOrders') {
+      const open = (await this.engine.fetchOpenOrders(params['symbol'])).filter((o) => !CONDITIONAL.includes(this.binanceType(o)));
+      return reply(200, `[${open.map((o) => this.orderJson(o)).join(',')}]`);
+    }
     if (path === '/fapi/v1/leverage') {
       const symbol = params['symbol'] ?? '';
       const leverage = Number(params['leverage']);
@@ -196,12 +240,34 @@ export class FapiServer {
     return error(404, -1000, `loopback fapi does not serve ${method} ${path}`);
   }
 
+  private readonly algoHistory = new Map<string, Order>();
+
+  private binanceType(o: Order): string {
+    return Object.entries(TYPE_FROM).find(([, v]) => v === o.type)?.[0] ?? 'LIMIT';
+  }
+
+  /** A conditional order as the Algo service writes it (shape of the documented examples). */
+  private algoJson(o: Order): string {
+    this.algoHistory.set(o.clientOrderId, o);
+    const inst = this.instruments.get(o.symbol);
+    const px = (x: number | null) => (inst === undefined ? String(x ?? 0) : inst.formatPrice(x ?? 0));
+    const qty = (x: number) => (inst === undefined ? String(x) : inst.formatQty(x));
+    const text = JSON.stringify({
+      algoId: '@ID@', clientAlgoId: o.clientOrderId, algoType: 'CONDITIONAL', orderType: this.binanceType(o), symbol: o.symbol, side: o.side.toUpperCase(),
+      positionSide: 'BOTH', timeInForce: 'GTC', quantity: qty(o.qty), algoStatus: ALGO_STATUS_TO[o.status], actualOrderId: '', actualPrice: (o.avgFillPrice ?? 0).toFixed(5),
+      actualQty: qty(o.filledQty), actualType: 'MARKET', triggerPrice: px(o.stopPrice), price: '0.00', icebergQuantity: null, selfTradePreventionMode: 'EXPIRE_MAKER',
+      workingType: 'MARK_PRICE', priceMatch: 'NONE', closePosition: false, priceProtect: true, reduceOnly: o.reduceOnly, createTime: o.createdMs, updateTime: o.updatedMs,
+      triggerTime: 0, goodTillDate: 0,
+    });
+    return text.replace('"@ID@"', o.venueOrderId);
+  }
+
   /** An order as Binance writes it; the order id is a raw integer, possibly above 2^53. */
   private orderJson(o: Order): string {
     const inst = this.instruments.get(o.symbol);
     const px = (x: number | null) => (inst === undefined ? String(x ?? 0) : inst.formatPrice(x ?? 0));
     const qty = (x: number) => (inst === undefined ? String(x) : inst.formatQty(x));
-    const type = Object.entries(TYPE_FROM).find(([, v]) => v === o.type)?.[0] ?? 'LIMIT';
+    const type = this.binanceType(o);
     const text = JSON.stringify({
       orderId: '@ID@', symbol: o.symbol, status: STATUS_TO[o.status], clientOrderId: o.clientOrderId, price: px(o.price), avgPrice: (o.avgFillPrice ?? 0).toFixed(5),
       origQty: qty(o.qty), executedQty: qty(o.filledQty), cumQty: qty(o.filledQty), cumQuote: ((o.avgFillPrice ?? 0) * o.filledQty).toFixed(5), timeInForce: o.timeInForce ?? 'GTC',

@@ -157,9 +157,11 @@ describe('binance adapter transport', () => {
 describe('the order payload cleaner', () => {
   it('lets out nothing the loopback fapi refuses, and nothing off the grid (property, every bundled symbol)', async () => {
     const s = await subject();
+    const marks = new Map<string, number>();
     for (const sym of bundledSymbols) {
       const c = loadBundledCandles(sym).series;
       const last = c.close[c.length - 1] ?? 1;
+      marks.set(sym, last);
       s.server.engine.setBook(sym, [[last * 0.9999, 1e9]], [[last * 1.0001, 1e9]]);
       await s.venue.setLeverage(sym, 20);
     }
@@ -178,7 +180,7 @@ describe('the order payload cleaner', () => {
         async (sym, type, side, qtyScale, priceScale, tif, reduceOnly) => {
           const inst = s.server.instruments.get(sym);
           if (inst === undefined) return false;
-          const mark = loadBundledCandles(sym).series.close.at(-1) ?? 1;
+          const mark = marks.get(sym) ?? 1;
           const qty = inst.roundQtyDown(Math.max(inst.spec.filters.minQty, (qtyScale * 200) / mark));
           const price = inst.roundPrice(mark * priceScale, side === 'buy' ? 'buy' : 'sell');
           const o = await s.venue.createOrder({
@@ -191,7 +193,9 @@ describe('the order payload cleaner', () => {
       ),
       { numRuns: 300, seed: 11 },
     );
-    expect(s.server.requests.filter((r) => r.path === '/fapi/v1/order' && r.method === 'POST').length).toBeGreaterThanOrEqual(300);
+    const sent = s.server.requests.filter((r) => (r.path === '/fapi/v1/order' || r.path === '/fapi/v1/algoOrder') && r.method === 'POST');
+    expect(sent.length).toBeGreaterThanOrEqual(300);
+    expect(sent.filter((r) => r.path === '/fapi/v1/algoOrder').length).toBeGreaterThan(50);
     await s.server.close();
   });
 });

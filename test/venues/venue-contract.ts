@@ -104,6 +104,17 @@ export function venueContract(name: string, make: () => Promise<ContractSubject>
       expect((await venue.fetchOrder('BTCUSDT', cmd.clientOrderId))?.venueOrderId).toBe(first.venueOrderId);
     }));
 
+    it('places, lists and cancels a reduce-only protective stop and take-profit', withVenue(async ({ venue }) => {
+      await venue.createOrder(order({ side: 'buy', type: 'market', qty: 0.01 }));
+      const sl = await venue.createOrder(order({ side: 'sell', type: 'stop_market', qty: 0.01, stopPrice: 58_000, reduceOnly: true }));
+      const tp = await venue.createOrder(order({ side: 'sell', type: 'take_profit_market', qty: 0.01, stopPrice: 63_000, reduceOnly: true }));
+      expect([sl.status, sl.stopPrice, tp.status, tp.stopPrice]).toEqual(['new', 58_000, 'new', 63_000]);
+      expect((await venue.fetchOpenOrders('BTCUSDT')).map((o) => o.clientOrderId).sort()).toEqual([sl.clientOrderId, tp.clientOrderId].sort());
+      expect((await venue.fetchOrder('BTCUSDT', sl.clientOrderId))?.type).toBe('stop_market');
+      expect((await venue.cancelOrder('BTCUSDT', sl.clientOrderId)).status).toBe('canceled');
+      expect((await venue.fetchOpenOrders('BTCUSDT')).map((o) => o.clientOrderId)).toEqual([tp.clientOrderId]);
+    }));
+
     it('knows nothing of an order it never accepted', withVenue(async ({ venue }) => {
       expect(await venue.fetchOrder('BTCUSDT', 'never-sent')).toBeUndefined();
       expect((await venue.cancelOrder('BTCUSDT', 'never-sent')).reject?.code).toBe(-2011);

@@ -8,8 +8,8 @@ import { ClockSkewError, RateLimitError, Rejects, VenueError, VenueUnavailableEr
 import type { Venue, VenueCapabilities } from '../port.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { BadRequestError, mapBinanceError } from './map-error.js';
-import { parseBinanceBalance, parseBinanceOrder, parseBinancePositions } from './parse.js';
-import { orderParams } from './payload.js';
+import { parseBinanceAlgoOrder, parseBinanceBalance, parseBinanceOrder, parseBinancePositions } from './parse.js';
+import { isAlgoType, orderParams } from './payload.js';
 import { parseBinanceJson } from './safe-json.js';
 
 /** The account is not in the mode hedge expects; hedge refuses to trade rather than change it. */
@@ -126,8 +126,8 @@ export class BinanceVenue implements Venue {
     const params = orderParams(inst, cmd);
     for (let attempt = 1; ; attempt++) {
       try {
-        const res = await this.write(() => this.client.submitNewOrder(params as never));
-        return parseBinanceOrder(res);
+        if (isAlgoType(cmd.type)) return parseBinanceAlgoOrder(await this.write(() => this.client.submitNewAlgoOrder(params as never)));
+        return parseBinanceOrder(await this.write(() => this.client.submitNewOrder(params as never)));
       } catch (err) {
         if (isReject(err)) return rejected(cmd, err.reject, this.o.clock.nowMs());
         if (attempt >= 2) throw err;
@@ -141,8 +141,17 @@ export class BinanceVenue implements Venue {
     }
   }
 
+  /**
+   * Cancels by client id. Whether the id names a plain or a conditional (algo) order is known from the
+   * venue's own records, looked up first.
+   */
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
+    const existing = await this.fetchOrder(symbol, clientOrderId);
     try {
+      if (existing !== undefined && isAlgoType(existing.type)) {
+        await this.write(() => this.client.cancelAlgoOrder({ clientAlgoId: clientOrderId }));
+        return (await this.fetchOrder(symbol, clientOrderId)) ?? { ...existing, status: 'canceled' };
+      }
       return parseBinanceOrder(await this.write(() => this.client.cancelOrder({ symbol, origClientOrderId: clientOrderId })));
     } catch (err) {
       if (!isReject(err)) throw err;
@@ -152,9 +161,16 @@ export class BinanceVenue implements Venue {
     }
   }
 
+  /** The order with this client id: a plain order, else a conditional (algo) order, else `undefined`. */
   async fetchOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
     try {
       return parseBinanceOrder(await this.read(() => this.client.getOrder({ symbol, origClientOrderId: clientOrderId }), true, true));
+    } catch (err) {
+      if (!(isReject(err) && NOT_FOUND.has(err.reject.code))) throw err;
+    }
+    try {
+      const algo = parseBinanceAlgoOrder(await this.read(() => this.client.getAlgoOrder({ clientAlgoId: clientOrderId }), true, true));
+      return algo.symbol === symbol ? algo : undefined;
     } catch (err) {
       if (isReject(err) && NOT_FOUND.has(err.reject.code)) return undefined;
       throw err;
@@ -162,8 +178,10 @@ export class BinanceVenue implements Venue {
   }
 
   async fetchOpenOrders(symbol?: string): Promise<Order[]> {
-    const res = await this.read(() => this.client.getAllOpenOrders(symbol === undefined ? {} : { symbol }));
-    return (res as unknown[]).map(parseBinanceOrder);
+    const params = symbol === undefined ? {} : { symbol };
+    const plain = (await this.read(() => this.client.getAllOpenOrders(params))) as unknown[];
+    const algo = (await this.read(() => this.client.getOpenAlgoOrders(params))) as unknown[];
+    return [...plain.map(parseBinanceOrder), ...algo.map(parseBinanceAlgoOrder)];
   }
 
   async fetchPositions(): Promise<Position[]> {

@@ -101,3 +101,53 @@ export function parseBinanceBalance(json: unknown, asset = 'USDT'): Balance {
   const upnl = row?.crossUnPnl ?? 0;
   return { asset, walletBalance: wallet, unrealizedPnl: upnl, marginBalance: wallet + upnl, availableBalance: row?.availableBalance ?? 0 };
 }
+
+/** A Binance conditional (algo) order: `POST|GET|DELETE /fapi/v1/algoOrder`, `GET /fapi/v1/openAlgoOrders`. */
+export const BinanceAlgoOrderSchema = z.looseObject({
+  algoId: z.union([z.string(), z.number()]).transform(String),
+  clientAlgoId: z.string(),
+  orderType: z.string(),
+  symbol: z.string(),
+  side: z.enum(['BUY', 'SELL']),
+  quantity: num,
+  algoStatus: z.string(),
+  triggerPrice: num.optional(),
+  reduceOnly: z.boolean(),
+  actualQty: num.optional(),
+  actualPrice: num.optional(),
+  createTime: num,
+  updateTime: num,
+});
+
+const ALGO_STATUS: Record<string, OrderStatus> = {
+  NEW: 'new', TRIGGERING: 'new', TRIGGERED: 'filled', FINISHED: 'filled', CANCELED: 'canceled', REJECTED: 'rejected', EXPIRED: 'expired',
+};
+
+/** Binance algo order JSON → domain order (a triggered order reports the fill of the market order it became). */
+export function parseBinanceAlgoOrder(json: unknown): Order {
+  const r = BinanceAlgoOrderSchema.safeParse(json);
+  if (!r.success) throw new DataError('binance algo order', `unexpected shape: ${r.error.issues[0]?.message ?? ''}`);
+  const o = r.data;
+  const type = TYPES[o.orderType];
+  const status = ALGO_STATUS[o.algoStatus];
+  if (type === undefined || status === undefined) throw new DataError('binance algo order', `unknown type ${o.orderType} or status ${o.algoStatus}`);
+  const filled = status === 'filled' ? (o.actualQty ?? o.quantity) : 0;
+  return {
+    clientOrderId: o.clientAlgoId,
+    venueOrderId: o.algoId,
+    symbol: o.symbol,
+    side: o.side === 'BUY' ? 'buy' : 'sell',
+    type,
+    timeInForce: null,
+    qty: o.quantity,
+    price: null,
+    stopPrice: o.triggerPrice !== undefined && o.triggerPrice > 0 ? o.triggerPrice : null,
+    reduceOnly: o.reduceOnly,
+    status,
+    filledQty: filled,
+    avgFillPrice: filled > 0 && o.actualPrice !== undefined && o.actualPrice > 0 ? o.actualPrice : null,
+    createdMs: o.createTime,
+    updatedMs: o.updateTime,
+    reject: null,
+  };
+}
