@@ -25,6 +25,12 @@ export function onGrid(value: number, size: number): boolean {
   return size <= 0 || gridUnits(value / size) !== undefined;
 }
 
+/** Whether the order's quantity and prices already sit on the instrument's step and tick grids. */
+export function orderOnGrid(inst: Instrument, o: { readonly qty: number; readonly price?: number | undefined; readonly stopPrice?: number | undefined }): boolean {
+  const { stepSize, tickSize } = inst.spec.filters;
+  return onGrid(o.qty, stepSize) && (o.price === undefined || onGrid(o.price, tickSize)) && (o.stopPrice === undefined || onGrid(o.stopPrice, tickSize));
+}
+
 /**
  * Checks an order against the symbol's filters as Binance USD-M does, returning every violation
  * (empty when the venue would accept it). Reduce-only orders are exempt from MIN_NOTIONAL, as on Binance

@@ -46,7 +46,7 @@ const ORDER_PARAMS: Record<string, { allowed: string[]; mandatory: string[] }> =
 const ALWAYS = ['symbol', 'side', 'type', 'newClientOrderId', 'newOrderRespType', 'selfTradePreventionMode', 'timestamp', 'recvWindow'];
 const CONDITIONAL = ['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'];
 const ALGO_PARAMS = {
-  allowed: ['algoType', 'symbol', 'side', 'positionSide', 'type', 'timeInForce', 'quantity', 'price', 'triggerPrice', 'workingType', 'priceMatch', 'closePosition', 'priceProtect', 'reduceOnly', 'activatePrice', 'callbackRate', 'clientAlgoId', 'selfTradePreventionMode', 'goodTillDate', 'timestamp', 'recvWindow'],
+  allowed: ['algoType', 'symbol', 'side', 'positionSide', 'type', 'timeInForce', 'quantity', 'price', 'triggerPrice', 'workingType', 'priceMatch', 'closePosition', 'priceProtect', 'reduceOnly', 'activatePrice', 'activationPrice', 'callbackRate', 'clientAlgoId', 'newOrderRespType', 'selfTradePreventionMode', 'goodTillDate', 'timestamp', 'recvWindow'],
   mandatory: ['algoType', 'symbol', 'side', 'type', 'triggerPrice'],
 };
 const ALGO_STATUS_TO = { new: 'NEW', partially_filled: 'TRIGGERED', filled: 'FINISHED', canceled: 'CANCELED', expired: 'EXPIRED', rejected: 'REJECTED' } as const;
@@ -132,8 +132,9 @@ export class FapiServer {
 
     // signed endpoints
     if (req.headers['x-mbx-apikey'] !== this.apiKey) return error(401, -2015, 'Invalid API-key, IP, or permissions for action.');
-    const at = raw.lastIndexOf('&signature=');
-    const payload = at < 0 ? raw : raw.slice(0, at);
+    // Binance signs totalParams = query string + request body (concatenated as is), less the signature
+    const unsigned = (part: string) => part.replace(/(^|&)signature=[0-9a-fA-F]*$/, '');
+    const payload = unsigned(raw) + unsigned(body);
     const expected = createHmac('sha256', this.apiSecret).update(payload).digest('hex');
     const given = Buffer.from(params['signature'] ?? '', 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) return error(400, -1022, 'Signature for this request is not valid.');
@@ -228,6 +229,13 @@ export class FapiServer {
       const leverage = Number(params['leverage']);
       await this.engine.setLeverage(symbol, leverage);
       return reply(200, JSON.stringify({ leverage, maxNotionalValue: String(this.instruments.get(symbol)?.maxNotionalAtLeverage(leverage) ?? 0), symbol }));
+    }
+    if (path === '/fapi/v1/leverageBracket') {
+      const tiers = JSON.parse(loadBundledText(bundledFiles.leverageBrackets)) as Record<string, { info: Record<string, string> }[]>;
+      const rows = Object.entries(tiers)
+        .map(([unified, list]) => ({ symbol: unified.replace(/^([A-Z0-9]+)\/([A-Z0-9]+):.*$/, '$1$2'), brackets: list.map((t) => Object.fromEntries(Object.entries(t.info).map(([k, v]) => [k, Number(v)]))) }))
+        .filter((r) => params['symbol'] === undefined || r.symbol === params['symbol']);
+      return reply(200, JSON.stringify(rows));
     }
     if (path === '/fapi/v1/positionSide/dual') return reply(200, JSON.stringify({ dualSidePosition: this.dualSidePosition }));
     if (path === '/fapi/v1/multiAssetsMargin') return reply(200, JSON.stringify({ multiAssetsMargin: this.multiAssetsMargin }));

@@ -2,11 +2,12 @@ import { USDMClient } from 'binance';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { ExitCode, HedgeError } from '../../core/errors.js';
 import type { Balance, Order, OrderReject, Position, SubmitOrder } from '../../domain/order.js';
-import { onGrid } from '../../domain/order-filters.js';
+import { orderOnGrid } from '../../domain/order-filters.js';
 import type { InstrumentCatalog } from '../../market/instrument-provider.js';
 import { ClockSkewError, RateLimitError, Rejects, VenueError, VenueUnavailableError } from '../errors.js';
 import type { Venue, VenueCapabilities } from '../port.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { rejectedOrder, unknownOrder } from '../rejected-order.js';
+import { CircuitBreaker } from '../circuit-breaker.js';
 import { BadRequestError, mapBinanceError } from './map-error.js';
 import { parseBinanceAlgoOrder, parseBinanceBalance, parseBinanceOrder, parseBinancePositions } from './parse.js';
 import { isAlgoType, orderParams } from './payload.js';
@@ -119,17 +120,16 @@ export class BinanceVenue implements Venue {
 
   async createOrder(cmd: SubmitOrder): Promise<Order> {
     const inst = this.o.instruments.get(cmd.symbol);
-    if (inst === undefined) return rejected(cmd, Rejects.invalidSymbol, this.o.clock.nowMs());
+    if (inst === undefined) return rejectedOrder(cmd, Rejects.invalidSymbol, this.o.clock.nowMs());
     // numbers are put on the grid once, by the caller; one that is off it is refused here, never rounded
-    const offGrid = [cmd.qty, cmd.price, cmd.stopPrice].some((x, i) => x !== undefined && !onGrid(x, i === 0 ? inst.spec.filters.stepSize : inst.spec.filters.tickSize));
-    if (offGrid) return rejected(cmd, Rejects.precision, this.o.clock.nowMs());
+    if (!orderOnGrid(inst, cmd)) return rejectedOrder(cmd, Rejects.precision, this.o.clock.nowMs());
     const params = orderParams(inst, cmd);
     for (let attempt = 1; ; attempt++) {
       try {
         if (isAlgoType(cmd.type)) return parseBinanceAlgoOrder(await this.write(() => this.client.submitNewAlgoOrder(params as never)));
         return parseBinanceOrder(await this.write(() => this.client.submitNewOrder(params as never)));
       } catch (err) {
-        if (isReject(err)) return rejected(cmd, err.reject, this.o.clock.nowMs());
+        if (isReject(err)) return rejectedOrder(cmd, err.reject, this.o.clock.nowMs());
         if (attempt >= 2) throw err;
         if (err instanceof ClockSkewError) await this.syncTime();
         else if (err instanceof VenueUnavailableError) {
@@ -156,7 +156,7 @@ export class BinanceVenue implements Venue {
     } catch (err) {
       if (!isReject(err)) throw err;
       const known = await this.fetchOrder(symbol, clientOrderId);
-      const base = known ?? rejected({ clientOrderId, symbol, side: 'buy', type: 'market', qty: 0, reduceOnly: false }, err.reject, this.o.clock.nowMs());
+      const base = known ?? unknownOrder(symbol, clientOrderId, err.reject, this.o.clock.nowMs());
       return { ...base, reject: NOT_FOUND.has(err.reject.code) ? Rejects.unknownOrder : err.reject };
     }
   }
@@ -261,12 +261,4 @@ class RejectSignal extends HedgeError {
 
 function isReject(err: unknown): err is RejectSignal {
   return err instanceof RejectSignal;
-}
-
-function rejected(cmd: SubmitOrder, reject: OrderReject, now: number): Order {
-  return {
-    clientOrderId: cmd.clientOrderId, venueOrderId: '', symbol: cmd.symbol, side: cmd.side, type: cmd.type, timeInForce: cmd.type === 'limit' ? (cmd.timeInForce ?? 'GTC') : null,
-    qty: cmd.qty, price: cmd.price ?? null, stopPrice: cmd.stopPrice ?? null, reduceOnly: cmd.reduceOnly, status: 'rejected', filledQty: 0, avgFillPrice: null,
-    createdMs: now, updatedMs: now, reject,
-  };
 }

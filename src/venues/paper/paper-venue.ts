@@ -6,6 +6,7 @@ import { checkOrderFilters } from '../../domain/order-filters.js';
 import type { InstrumentCatalog } from '../../market/instrument-provider.js';
 import { Rejects } from '../errors.js';
 import type { Venue, VenueCapabilities } from '../port.js';
+import { rejectedOrder, unknownOrder } from '../rejected-order.js';
 import { barPath } from './bar-path.js';
 import { PaperAccount } from './paper-account.js';
 
@@ -148,7 +149,7 @@ export class PaperVenue implements Venue {
     const now = this.o.clock.nowMs();
     const order = this.orders.get(clientOrderId);
     if (order === undefined || order.symbol !== symbol || !isOpen(order)) {
-      return { ...(order ?? blank(symbol, clientOrderId, now)), reject: Rejects.unknownOrder };
+      return { ...(order ?? unknownOrder(symbol, clientOrderId, Rejects.unknownOrder, now)), reject: Rejects.unknownOrder };
     }
     this.finish(order, 'canceled');
     return { ...order };
@@ -323,18 +324,10 @@ export class PaperVenue implements Venue {
 
   /** A refused order is not stored: like Binance, the venue keeps no order it never accepted. */
   private rejected(cmd: SubmitOrder, reject: OrderReject, now: number): Order {
-    const order: Order = { ...blank(cmd.symbol, cmd.clientOrderId, now), side: cmd.side, type: cmd.type, qty: cmd.qty, price: cmd.price ?? null, stopPrice: cmd.stopPrice ?? null, reduceOnly: cmd.reduceOnly, timeInForce: cmd.type === 'limit' ? (cmd.timeInForce ?? 'GTC') : null, reject };
-    return order;
+    return rejectedOrder(cmd, reject, now);
   }
 }
 
 function isOpen(o: Order): boolean {
   return o.status === 'new' || o.status === 'partially_filled';
-}
-
-function blank(symbol: string, clientOrderId: string, now: number): Order {
-  return {
-    clientOrderId, venueOrderId: '', symbol, side: 'buy', type: 'market', timeInForce: null, qty: 0, price: null, stopPrice: null, reduceOnly: false,
-    status: 'rejected', filledQty: 0, avgFillPrice: null, createdMs: now, updatedMs: now, reject: null,
-  };
 }

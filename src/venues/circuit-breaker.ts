@@ -1,5 +1,5 @@
-import type { Clock } from '../../core/clock.js';
-import { VenueUnavailableError } from '../errors.js';
+import type { Clock } from '../core/clock.js';
+import { VenueUnavailableError } from './errors.js';
 
 /**
  * Opens after `failures` consecutive transport failures and refuses calls for `cooldownMs`; the first
