@@ -3,6 +3,7 @@ import Backtest from './backtest.js';
 import ConfigSchema from './config/schema.js';
 import ConfigShow from './config/show.js';
 import DashboardExport from './dashboard-export.js';
+import DataFetch from './data/fetch.js';
 import Executor from './executor.js';
 import Screener from './screener.js';
 import Sync from './sync.js';
@@ -17,4 +18,5 @@ export const COMMANDS = {
   audit: Audit,
   'config:schema': ConfigSchema,
   'config:show': ConfigShow,
+  'data:fetch': DataFetch,
 };

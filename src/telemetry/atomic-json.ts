@@ -9,9 +9,13 @@ import { StorageError } from '../core/errors.js';
  * over the target (atomic on POSIX), then fsync the directory so the rename itself is durable.
  */
 export function writeJsonAtomic(file: string, value: unknown): void {
+  writeTextAtomic(file, `${JSON.stringify(value)}\n`);
+}
+
+/** Replaces `file` with `text` atomically and durably (see `writeJsonAtomic`). */
+export function writeTextAtomic(file: string, text: string): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const text = `${JSON.stringify(value)}\n`;
   let fd: number | undefined;
   try {
     mkdirSync(dir, { recursive: true });

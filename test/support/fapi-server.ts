@@ -13,6 +13,9 @@ import { SystemClock } from '../../src/core/clock.js';
 import type { Order, SubmitOrder } from '../../src/domain/order.js';
 import { loadBundledInstruments } from '../../src/market/instrument-provider.js';
 import { loadBundledText, bundledFiles } from '../../src/market/bundled.js';
+import { CandleStore } from '../../src/market/candle-store.js';
+import { hasBundledCandles, loadBundledFunding } from '../../src/market/history.js';
+import { timeframeMs } from '../../src/domain/timeframe.js';
 import { PaperVenue } from '../../src/venues/paper/paper-venue.js';
 
 /** A fault to inject into the next matching request(s). */
@@ -129,6 +132,32 @@ export class FapiServer {
 
     if (path === '/fapi/v1/time') return send(200, JSON.stringify({ serverTime: now }));
     if (path === '/fapi/v1/exchangeInfo') return send(200, loadBundledText(bundledFiles.exchangeInfo));
+    if (path === '/fapi/v1/klines') return this.klines(params, send, error);
+    if (path === '/fapi/v1/fundingRate') {
+      const from = Number(params['startTime'] ?? 0);
+      const to = Number(params['endTime'] ?? Number.MAX_SAFE_INTEGER);
+      const limit = Math.min(1000, Number(params['limit'] ?? 100));
+      const rows = params['symbol'] === 'BTCUSDT' ? this.funding.filter((f) => f.fundingTimeMs >= from && f.fundingTimeMs <= to).slice(0, limit) : [];
+      return send(200, JSON.stringify(rows.map((f) => ({ symbol: f.symbol, fundingTime: f.fundingTimeMs, fundingRate: f.rate.toFixed(8), markPrice: '' }))));
+    }
+    if (path === '/fapi/v1/ticker/bookTicker' || path === '/fapi/v1/depth' || path === '/fapi/v1/premiumIndex') {
+      const symbol = params['symbol'] ?? '';
+      const book = this.engine.bookOf(symbol);
+      if (book === undefined) return error(400, -1121, 'Invalid symbol.');
+      const inst = this.instruments.get(symbol);
+      const px = (x: number) => inst?.formatPrice(x) ?? String(x);
+      const qty = (x: number) => inst?.formatQty(x) ?? String(x);
+      const [bid, ask] = [book.bids[0] ?? [0, 0], book.asks[0] ?? [0, 0]];
+      if (path === '/fapi/v1/ticker/bookTicker')
+        return send(200, JSON.stringify({ symbol, bidPrice: px(bid[0]), bidQty: qty(bid[1]), askPrice: px(ask[0]), askQty: qty(ask[1]), time: now, lastUpdateId: 1 }));
+      if (path === '/fapi/v1/depth') {
+        const limit = Number(params['limit'] ?? 500);
+        return send(200, `{"lastUpdateId":35263532345678901234,"E":${now},"T":${now},"bids":${JSON.stringify(book.bids.slice(0, limit).map(([p, q]) => [px(p), qty(q)]))},"asks":${JSON.stringify(book.asks.slice(0, limit).map(([p, q]) => [px(p), qty(q)]))}}`);
+      }
+      const mark = (bid[0] + ask[0]) / 2;
+      const last = [...this.funding].reverse().find((f) => f.symbol === symbol);
+      return send(200, JSON.stringify({ symbol, markPrice: mark.toFixed(8), indexPrice: mark.toFixed(8), estimatedSettlePrice: mark.toFixed(8), lastFundingRate: (last?.rate ?? 0).toFixed(8), interestRate: '0.00010000', nextFundingTime: Math.ceil(now / 28_800_000) * 28_800_000, time: now }));
+    }
 
     // signed endpoints
     if (req.headers['x-mbx-apikey'] !== this.apiKey) return error(401, -2015, 'Invalid API-key, IP, or permissions for action.');
@@ -237,6 +266,11 @@ export class FapiServer {
         .filter((r) => params['symbol'] === undefined || r.symbol === params['symbol']);
       return reply(200, JSON.stringify(rows));
     }
+    if (path === '/fapi/v1/symbolConfig') {
+      const symbols = params['symbol'] === undefined ? ['BTCUSDT'] : [params['symbol']];
+      // the recorded shape (ccxt fixture `ccxt_10_fetchMarginMode`); the engine margins every position in isolation
+      return reply(200, JSON.stringify(symbols.map((symbol) => ({ symbol, marginType: 'ISOLATED', isAutoAddMargin: false, leverage: String(this.engine.leverageFor(symbol)), maxNotionalValue: String(this.instruments.get(symbol)?.maxNotionalAtLeverage(this.engine.leverageFor(symbol)) ?? 0) }))));
+    }
     if (path === '/fapi/v1/positionSide/dual') return reply(200, JSON.stringify({ dualSidePosition: this.dualSidePosition }));
     if (path === '/fapi/v1/multiAssetsMargin') return reply(200, JSON.stringify({ multiAssetsMargin: this.multiAssetsMargin }));
     if (path === '/fapi/v3/positionRisk') return reply(200, JSON.stringify(await this.positionRows()));
@@ -249,6 +283,28 @@ export class FapiServer {
   }
 
   private readonly algoHistory = new Map<string, Order>();
+  private readonly funding = loadBundledFunding();
+
+  /** `GET /fapi/v1/klines` from the bundled history (4h and 1d built from 1h), Binance's row layout. */
+  private klines(params: Record<string, string>, send: (status: number, text: string) => void, error: (status: number, code: number, msg: string) => void): void {
+    const symbol = params['symbol'] ?? '';
+    const interval = params['interval'] ?? '';
+    if (!hasBundledCandles(symbol)) return error(400, -1121, 'Invalid symbol.');
+    if (!['1h', '4h', '1d'].includes(interval)) return error(400, -1120, 'Invalid interval.');
+    const series = new CandleStore('/nonexistent').load(symbol, interval as '1h').series;
+    const step = timeframeMs[interval as '1h'];
+    const from = Number(params['startTime'] ?? 0);
+    const to = Number(params['endTime'] ?? Number.MAX_SAFE_INTEGER);
+    const limit = Math.min(1500, Number(params['limit'] ?? 500));
+    const rows: string[] = [];
+    for (let i = 0; i < series.length && rows.length < limit; i++) {
+      const t = series.openTimeMs[i] ?? 0;
+      if (t < from || t > to) continue;
+      // the bundled set has OHLCV only: quote volume and trade counts are sent as zero
+      rows.push(JSON.stringify([t, String(series.open[i]), String(series.high[i]), String(series.low[i]), String(series.close[i]), String(series.volume[i]), t + step - 1, '0', 0, '0', '0', '0']));
+    }
+    send(200, `[${rows.join(',')}]`);
+  }
 
   private binanceType(o: Order): string {
     return Object.entries(TYPE_FROM).find(([, v]) => v === o.type)?.[0] ?? 'LIMIT';

@@ -148,6 +148,11 @@ describe('binance adapter transport', () => {
     expect(b.walletBalance).toBeCloseTo(10_000 - (0.01 * 60_000.1 * 5) / 10_000, 6);
   });
 
+  it('reads the leverage and margin type set for a symbol', async () => {
+    await s.venue.setLeverage('ETHUSDT', 7);
+    expect(await s.venue.fetchSymbolConfig('ETHUSDT')).toEqual({ symbol: 'ETHUSDT', leverage: 7, marginType: 'isolated' });
+  });
+
   it('is a ClockSkewError the caller sees when resync does not help', async () => {
     s.server.inject({ method: 'POST', path: '/fapi/v1/order', kind: 'reply', status: 400, body: '{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}', times: 2 });
     await expect(s.venue.createOrder(buy('skew2'))).rejects.toBeInstanceOf(ClockSkewError);

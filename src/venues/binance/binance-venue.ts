@@ -1,15 +1,21 @@
 import { USDMClient } from 'binance';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { ExitCode, HedgeError } from '../../core/errors.js';
+import type { BookTop, Depth, MarkPrice } from '../../domain/book.js';
+import type { Candle } from '../../domain/candle.js';
+import type { FundingRate } from '../../domain/funding.js';
 import type { Balance, Order, OrderReject, Position, SubmitOrder } from '../../domain/order.js';
+import { timeframeMs, type Timeframe } from '../../domain/timeframe.js';
 import { orderOnGrid } from '../../domain/order-filters.js';
 import type { InstrumentCatalog } from '../../market/instrument-provider.js';
 import { ClockSkewError, RateLimitError, Rejects, VenueError, VenueUnavailableError } from '../errors.js';
+import type { MarketData } from '../../market/market-data.js';
 import type { Venue, VenueCapabilities } from '../port.js';
 import { rejectedOrder, unknownOrder } from '../rejected-order.js';
 import { CircuitBreaker } from '../circuit-breaker.js';
 import { BadRequestError, mapBinanceError } from './map-error.js';
 import { parseBinanceAlgoOrder, parseBinanceBalance, parseBinanceOrder, parseBinancePositions } from './parse.js';
+import { parseBinanceBookTop, parseBinanceDepth, parseBinanceFunding, parseBinanceKlines, parseBinanceMarkPrice, parseBinanceSymbolConfig, type SymbolConfig } from './parse-market.js';
 import { isAlgoType, orderParams } from './payload.js';
 import { parseBinanceJson } from './safe-json.js';
 
@@ -59,7 +65,10 @@ function quietOrderIds(client: USDMClient): USDMClient {
  * backoff; a circuit breaker stops hammering a venue that keeps failing. An order whose answer was lost
  * is looked up by its client id before anything is resent.
  */
-export class BinanceVenue implements Venue {
+const KLINE_PAGE = 1_500;
+const FUNDING_PAGE = 1_000;
+
+export class BinanceVenue implements Venue, MarketData {
   readonly id: string;
   readonly has: VenueCapabilities = {
     market: true, limit: true, postOnly: true, ioc: true, stopMarket: true, takeProfitMarket: true, reduceOnly: true, amend: false, fundingHistory: true,
@@ -190,6 +199,58 @@ export class BinanceVenue implements Venue {
 
   async fetchBalance(): Promise<Balance> {
     return parseBinanceBalance(await this.read(() => this.client.getBalanceV3()));
+  }
+
+  /** Leverage and margin type the account has set for `symbol` (`GET /fapi/v1/symbolConfig`). */
+  async fetchSymbolConfig(symbol: string): Promise<SymbolConfig> {
+    const rows = (await this.read(() => this.client.getFuturesSymbolConfig({ symbol }))) as unknown;
+    const row = parseBinanceSymbolConfig(rows).find((r) => r.symbol === symbol);
+    if (row === undefined) throw new BadRequestError(this.id, undefined, `no symbol configuration for ${symbol}`);
+    return row;
+  }
+
+  // ---- public market data ---------------------------------------------------------------------
+
+  async fetchCandles(symbol: string, timeframe: Timeframe, fromMs: number, toMs: number): Promise<Candle[]> {
+    const out: Candle[] = [];
+    let start = fromMs;
+    while (start <= toMs) {
+      const rows = (await this.read(() => this.client.getKlines({ symbol, interval: timeframe, startTime: start, endTime: toMs, limit: KLINE_PAGE }))) as unknown[];
+      const page = parseBinanceKlines(rows, symbol, timeframe);
+      // a bar still forming at the end of the range is not history yet
+      const now = systemClock.nowMs();
+      out.push(...page.filter((c) => c.openTimeMs + timeframeMs[timeframe] <= now));
+      const last = page.at(-1);
+      if (last === undefined || page.length < KLINE_PAGE) break;
+      start = last.openTimeMs + timeframeMs[timeframe];
+    }
+    return out;
+  }
+
+  async fetchFundingHistory(symbol: string, fromMs: number, toMs: number): Promise<FundingRate[]> {
+    const out: FundingRate[] = [];
+    let start = fromMs;
+    while (start <= toMs) {
+      const rows = (await this.read(() => this.client.getFundingRateHistory({ symbol, startTime: start, endTime: toMs, limit: FUNDING_PAGE }))) as unknown[];
+      const page = parseBinanceFunding(rows);
+      out.push(...page);
+      const last = page.at(-1);
+      if (last === undefined || page.length < FUNDING_PAGE) break;
+      start = last.fundingTimeMs + 1;
+    }
+    return out;
+  }
+
+  async fetchBookTop(symbol: string): Promise<BookTop> {
+    return parseBinanceBookTop(await this.read(() => this.client.getSymbolOrderBookTicker({ symbol })));
+  }
+
+  async fetchDepth(symbol: string, limit: number): Promise<Depth> {
+    return parseBinanceDepth(await this.read(() => this.client.getOrderBook({ symbol, limit: limit as 5 })), symbol);
+  }
+
+  async fetchMarkPrice(symbol: string): Promise<MarkPrice> {
+    return parseBinanceMarkPrice(await this.read(() => this.client.getMarkPrice({ symbol })));
   }
 
   // ---- transport policy ---------------------------------------------------------------------

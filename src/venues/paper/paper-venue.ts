@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import type { Level } from '../../domain/book.js';
 import type { Candle } from '../../domain/candle.js';
 import type { Instrument } from '../../domain/instrument.js';
 import type { Balance, Fill, Order, OrderReject, OrderSide, Position, SubmitOrder } from '../../domain/order.js';
@@ -10,8 +11,7 @@ import { rejectedOrder, unknownOrder } from '../rejected-order.js';
 import { barPath } from './bar-path.js';
 import { PaperAccount } from './paper-account.js';
 
-/** A price level of a book: [price, quantity]. */
-export type Level = readonly [number, number];
+export type { Level } from '../../domain/book.js';
 
 /** Settings of the paper venue (from venues.json). */
 export interface PaperVenueOptions {
@@ -62,6 +62,11 @@ export class PaperVenue implements Venue {
     this.books.set(symbol, { bids: bids.map(([p, q]) => [p, q]), asks: asks.map(([p, q]) => [p, q]) });
     const [bid, ask] = [bids[0]?.[0], asks[0]?.[0]];
     if (bid !== undefined && ask !== undefined) this.account.setMark(symbol, (bid + ask) / 2);
+  }
+
+  /** The order book last set for `symbol`, as it stands after the liquidity taken from it. */
+  bookOf(symbol: string): { readonly bids: readonly Level[]; readonly asks: readonly Level[] } | undefined {
+    return this.books.get(symbol);
   }
 
   setMark(symbol: string, price: number): void {
@@ -197,20 +202,21 @@ export class PaperVenue implements Venue {
     }
   }
 
-  private leverageOf(symbol: string): number {
+  /** Leverage new positions on `symbol` use. */
+  leverageFor(symbol: string): number {
     return this.leverage.get(symbol) ?? this.o.defaultLeverage ?? 1;
   }
 
   private reservedMargin(): number {
     let reserved = 0;
     for (const o of this.orders.values())
-      if (isOpen(o) && !o.reduceOnly && o.type === 'limit') reserved += ((o.qty - o.filledQty) * (o.price ?? 0)) / this.leverageOf(o.symbol);
+      if (isOpen(o) && !o.reduceOnly && o.type === 'limit') reserved += ((o.qty - o.filledQty) * (o.price ?? 0)) / this.leverageFor(o.symbol);
     return reserved;
   }
 
   private marginSuffices(cmd: SubmitOrder, mark: number): boolean {
     const px = cmd.price ?? cmd.stopPrice ?? mark;
-    const needed = (cmd.qty * px) / this.leverageOf(cmd.symbol) + (cmd.qty * px * this.o.takerBps) / 10_000;
+    const needed = (cmd.qty * px) / this.leverageFor(cmd.symbol) + (cmd.qty * px * this.o.takerBps) / 10_000;
     return needed <= this.account.balance(this.reservedMargin()).availableBalance + 1e-9;
   }
 
@@ -291,7 +297,7 @@ export class PaperVenue implements Venue {
 
   private fill(inst: Instrument, order: Mutable<Order>, qty: number, price: number, liquidity: 'maker' | 'taker'): void {
     const feeUsd = (qty * price * (liquidity === 'maker' ? this.o.makerBps : this.o.takerBps)) / 10_000;
-    const effect = this.account.applyFill(order.symbol, order.side, qty, price, feeUsd, this.leverageOf(order.symbol));
+    const effect = this.account.applyFill(order.symbol, order.side, qty, price, feeUsd, this.leverageFor(order.symbol));
     const filled = order.filledQty + qty;
     order.avgFillPrice = ((order.avgFillPrice ?? 0) * order.filledQty + price * qty) / filled;
     order.filledQty = Number(filled.toFixed(inst.qtyDecimals));
