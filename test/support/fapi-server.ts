@@ -86,6 +86,14 @@ export class FapiServer {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
+  /** Moves the engine's market for the venue contract suite: a tight book around a price, or a given book. */
+  marketDriver() {
+    return {
+      setPrice: async (symbol: string, price: number) => this.engine.setBook(symbol, [[price - 0.1, 50]], [[price + 0.1, 50]]),
+      setBook: async (symbol: string, bids: [number, number][], asks: [number, number][]) => this.engine.setBook(symbol, bids, asks),
+    };
+  }
+
   inject(fault: Fault): void {
     this.faults.push({ ...fault, times: fault.times ?? 1 });
   }

@@ -24,14 +24,7 @@ async function subject() {
 venueContract('ccxt (binanceusdm) against the loopback fapi', async () => {
   const { server, venue } = await subject();
   await venue.start();
-  return {
-    venue,
-    market: {
-      setPrice: async (symbol, price) => server.engine.setBook(symbol, [[price - 0.1, 50]], [[price + 0.1, 50]]),
-      setBook: async (symbol, bids, asks) => server.engine.setBook(symbol, bids, asks),
-    },
-    close: () => server.close(),
-  };
+  return { venue, market: server.marketDriver(), close: () => server.close() };
 });
 
 describe('ccxt adapter', () => {

@@ -4,13 +4,14 @@ import { ExitCode, HedgeError } from '../../core/errors.js';
 import type { BookTop, Depth, MarkPrice } from '../../domain/book.js';
 import type { Candle } from '../../domain/candle.js';
 import type { FundingRate } from '../../domain/funding.js';
-import type { Balance, Order, OrderReject, Position, SubmitOrder } from '../../domain/order.js';
+import type { Balance, Order, Position, SubmitOrder } from '../../domain/order.js';
 import { timeframeMs, type Timeframe } from '../../domain/timeframe.js';
 import { orderOnGrid } from '../../domain/order-filters.js';
 import type { InstrumentCatalog } from '../../market/instrument-provider.js';
 import { ClockSkewError, RateLimitError, Rejects, VenueError, VenueUnavailableError } from '../errors.js';
 import type { MarketData } from '../../market/market-data.js';
 import type { Venue, VenueCapabilities } from '../port.js';
+import { RejectSignal, submitOrder } from '../submit-order.js';
 import { rejectedOrder, unknownOrder } from '../rejected-order.js';
 import { CircuitBreaker } from '../circuit-breaker.js';
 import { BadRequestError, mapBinanceError } from './map-error.js';
@@ -133,21 +134,15 @@ export class BinanceVenue implements Venue, MarketData {
     // numbers are put on the grid once, by the caller; one that is off it is refused here, never rounded
     if (!orderOnGrid(inst, cmd)) return rejectedOrder(cmd, Rejects.precision, this.o.clock.nowMs());
     const params = orderParams(inst, cmd);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (isAlgoType(cmd.type)) return parseBinanceAlgoOrder(await this.write(() => this.client.submitNewAlgoOrder(params as never)));
-        return parseBinanceOrder(await this.write(() => this.client.submitNewOrder(params as never)));
-      } catch (err) {
-        if (isReject(err)) return rejectedOrder(cmd, err.reject, this.o.clock.nowMs());
-        if (attempt >= 2) throw err;
-        if (err instanceof ClockSkewError) await this.syncTime();
-        else if (err instanceof VenueUnavailableError) {
-          // the order may have landed and only its answer was lost: look before resending
-          const found = await this.fetchOrder(cmd.symbol, cmd.clientOrderId).catch(() => undefined);
-          if (found !== undefined) return found;
-        } else throw err;
-      }
-    }
+    return submitOrder(cmd, {
+      send: async () =>
+        isAlgoType(cmd.type)
+          ? parseBinanceAlgoOrder(await this.write(() => this.client.submitNewAlgoOrder(params as never)))
+          : parseBinanceOrder(await this.write(() => this.client.submitNewOrder(params as never))),
+      lookup: () => this.fetchOrder(cmd.symbol, cmd.clientOrderId),
+      resync: () => this.syncTime(),
+      nowMs: () => this.o.clock.nowMs(),
+    });
   }
 
   /**
@@ -293,7 +288,7 @@ export class BinanceVenue implements Venue, MarketData {
       const mapped = mapBinanceError(this.id, e);
       if (mapped.kind === 'reject') {
         this.breaker.onSuccess();
-        throw new RejectSignal(mapped.reject);
+        throw new RejectSignal(this.id, mapped.reject);
       }
       if (mapped.error instanceof VenueUnavailableError) this.breaker.onFailure();
       if (mapped.error instanceof RateLimitError) this.pausedUntilMs = this.o.clock.nowMs() + mapped.error.retryAfterMs;
@@ -307,16 +302,6 @@ export class BinanceVenue implements Venue, MarketData {
       const now = this.o.clock.nowMs();
       this.pausedUntilMs = Math.max(this.pausedUntilMs, now - (now % 60_000) + 60_000);
     }
-  }
-}
-
-/** An order-level refusal travelling from the transport to the port method, where it becomes a value. */
-class RejectSignal extends HedgeError {
-  readonly code = 'ORDER_REJECTED';
-  readonly retryable = false;
-  readonly exitCode = ExitCode.Runtime;
-  constructor(readonly reject: OrderReject) {
-    super(`${reject.code} ${reject.message}`);
   }
 }
 

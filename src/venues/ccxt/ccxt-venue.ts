@@ -2,12 +2,14 @@ import type * as CcxtNamespace from 'ccxt';
 import type { Exchange } from 'ccxt';
 import type { Clock } from '../../core/clock.js';
 import { UsageError } from '../../core/errors.js';
-import type { Balance, Order, OrderReject, Position, SubmitOrder } from '../../domain/order.js';
+import type { Balance, Order, Position, SubmitOrder } from '../../domain/order.js';
 import { orderOnGrid } from '../../domain/order-filters.js';
 import type { InstrumentCatalog } from '../../market/instrument-provider.js';
 import { CircuitBreaker } from '../circuit-breaker.js';
-import { AuthError, ClockSkewError, RateLimitError, Rejects, VenueError, VenueUnavailableError } from '../errors.js';
+import type { VenueError} from '../errors.js';
+import { AuthError, ClockSkewError, RateLimitError, Rejects, VenueUnavailableError } from '../errors.js';
 import type { Venue, VenueCapabilities } from '../port.js';
+import { RejectSignal, submitOrder } from '../submit-order.js';
 import { rejectedOrder, unknownOrder } from '../rejected-order.js';
 import { parseCcxtOrder, type CcxtOrder } from './map-order.js';
 
@@ -106,20 +108,12 @@ export class CcxtVenue implements Venue {
     if (cmd.type === 'limit') params['timeInForce'] = cmd.timeInForce ?? 'GTC';
     if (cmd.stopPrice !== undefined) params['stopPrice'] = cmd.stopPrice;
     const type = cmd.type === 'stop_market' ? 'STOP_MARKET' : cmd.type === 'take_profit_market' ? 'TAKE_PROFIT_MARKET' : cmd.type;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const o = await this.call(() => this.ex.createOrder(symbol, type, cmd.side, cmd.qty, cmd.type === 'limit' ? cmd.price : undefined, params));
-        return parseCcxtOrder(o as CcxtOrder, cmd.symbol);
-      } catch (err) {
-        if (err instanceof RejectSignal) return rejectedOrder(cmd, err.reject, this.o.clock.nowMs());
-        if (attempt >= 2) throw err;
-        if (err instanceof ClockSkewError) await this.call(() => this.ex.loadTimeDifference());
-        else if (err instanceof VenueUnavailableError) {
-          const found = await this.fetchOrder(cmd.symbol, cmd.clientOrderId).catch(() => undefined);
-          if (found !== undefined) return found;
-        } else throw err;
-      }
-    }
+    return submitOrder(cmd, {
+      send: async () => parseCcxtOrder((await this.call(() => this.ex.createOrder(symbol, type, cmd.side, cmd.qty, cmd.type === 'limit' ? cmd.price : undefined, params))) as CcxtOrder, cmd.symbol),
+      lookup: () => this.fetchOrder(cmd.symbol, cmd.clientOrderId),
+      resync: () => this.call(() => this.ex.loadTimeDifference()),
+      nowMs: () => this.o.clock.nowMs(),
+    });
   }
 
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
@@ -222,23 +216,14 @@ export class CcxtVenue implements Venue {
     }
     if (e instanceof c.AuthenticationError) return new AuthError(this.id, venueMsg);
     if (e instanceof c.NetworkError) return new VenueUnavailableError(this.id, `${e.constructor.name}: the outcome is unknown`);
-    if (e instanceof c.OrderNotFound) return new RejectSignal(Rejects.unknownOrder, true);
-    if (e instanceof c.InsufficientFunds) return new RejectSignal(venueCode === undefined ? Rejects.marginInsufficient : { code: Number(venueCode), message: venueMsg });
-    if (e instanceof c.OrderImmediatelyFillable) return new RejectSignal(Rejects.postOnlyWouldTake);
-    if (e instanceof c.DuplicateOrderId) return new RejectSignal(Rejects.duplicateClientId);
+    if (e instanceof c.OrderNotFound) return new RejectSignal(this.id, Rejects.unknownOrder, true);
+    if (e instanceof c.InsufficientFunds) return new RejectSignal(this.id, venueCode === undefined ? Rejects.marginInsufficient : { code: Number(venueCode), message: venueMsg });
+    if (e instanceof c.OrderImmediatelyFillable) return new RejectSignal(this.id, Rejects.postOnlyWouldTake);
+    if (e instanceof c.DuplicateOrderId) return new RejectSignal(this.id, Rejects.duplicateClientId);
     if (e instanceof c.BaseError) {
       const code = venueCode === undefined ? -1000 : Number(venueCode);
-      return new RejectSignal({ code, message: venueMsg }, code === -2013 || code === -2011);
+      return new RejectSignal(this.id, { code, message: venueMsg }, code === -2013 || code === -2011);
     }
     return new VenueUnavailableError(this.id, `unexpected failure: ${msg.slice(0, 200)}`);
-  }
-}
-
-/** A venue's refusal, travelling from `call` to the port method where it becomes a value. */
-class RejectSignal extends VenueError {
-  readonly code = 'ORDER_REJECTED';
-  readonly retryable = false;
-  constructor(readonly reject: OrderReject, readonly notFound = false) {
-    super('ccxt', `${reject.code} ${reject.message}`);
   }
 }
