@@ -5,6 +5,7 @@ import ConfigShow from './config/show.js';
 import DashboardExport from './dashboard-export.js';
 import DataFetch from './data/fetch.js';
 import Executor from './executor.js';
+import RegimeFit from './regime/fit.js';
 import Screener from './screener.js';
 import Sync from './sync.js';
 
@@ -19,4 +20,5 @@ export const COMMANDS = {
   'config:schema': ConfigSchema,
   'config:show': ConfigShow,
   'data:fetch': DataFetch,
+  'regime:fit': RegimeFit,
 };
