@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js', 'eslint.config.js', 'ecosystem.config.js', '.dependency-cruiser.cjs'],
-    languageOptions: { globals: { process: 'readonly', module: 'writable', require: 'readonly', __dirname: 'readonly' } },
+    files: ['bin/**/*.js', 'eslint.config.js', 'ecosystem.config.js', '.dependency-cruiser.cjs', 'test/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', module: 'writable', require: 'readonly', __dirname: 'readonly', Buffer: 'readonly', console: 'readonly' } },
   },
 );

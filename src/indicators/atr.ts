@@ -1,0 +1,44 @@
+import type { Hlc, Streaming } from './indicator.js';
+
+/** True range against the previous close, in TA-Lib's order of comparisons. */
+export function trueRange(high: number, low: number, prevClose: number): number {
+  let greatest = high - low;
+  const a = Math.abs(prevClose - high);
+  if (a > greatest) greatest = a;
+  const b = Math.abs(prevClose - low);
+  if (b > greatest) greatest = b;
+  return greatest;
+}
+
+/** Wilder's average true range: the SMA of the first n true ranges (from the second bar), then Wilder smoothing. */
+export class Atr implements Streaming<Hlc, number> {
+  readonly warmup: number;
+  private prevClose = Number.NaN;
+  private seen = 0;
+  private prev = 0;
+  constructor(readonly period: number) {
+    this.warmup = period + 1;
+  }
+  update(bar: Hlc): number | null {
+    if (Number.isNaN(this.prevClose)) {
+      this.prevClose = bar.close;
+      return null;
+    }
+    const tr = trueRange(bar.high, bar.low, this.prevClose);
+    this.prevClose = bar.close;
+    this.seen++;
+    const n = this.period;
+    if (this.seen < n) {
+      this.prev += tr;
+      return null;
+    }
+    if (this.seen === n) {
+      this.prev = (this.prev + tr) / n;
+      return this.prev;
+    }
+    this.prev *= n - 1;
+    this.prev += tr;
+    this.prev /= n;
+    return this.prev;
+  }
+}
