@@ -76,6 +76,22 @@ export class GaussianHmm {
     return out;
   }
 
+  /**
+   * The most likely state at each step given only the observations up to that step (the normalised
+   * forward probabilities): usable bar by bar without looking ahead, unlike Viterbi or the posteriors.
+   */
+  filteredStates(x: Observations): Int32Array {
+    const { alpha } = this.forwardBackward(x, false);
+    const K = this.states;
+    const out = new Int32Array(x.length);
+    for (let t = 0; t < x.length; t++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (alpha[t * K + k]! > alpha[t * K + best]!) best = k;
+      out[t] = best;
+    }
+    return out;
+  }
+
   /** The most likely state path and its log-probability max_z log p(X, z). */
   viterbi(x: Observations): { logprob: number; path: Int32Array } {
     const K = this.states;

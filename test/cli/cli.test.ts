@@ -21,7 +21,8 @@ describe('hedge CLI', () => {
     const r = await runCliAsync([c]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('NOT_AVAILABLE');
-    expect(r.stderr).toMatch(/cannot run yet/);
+    expect(r.stderr).toMatch(/cannot (run|screen the universe) yet/);
+    expect(r.stderr).not.toContain('Warning');
   });
 
   it('prints a typed error as JSON with --json', () => {

@@ -13,14 +13,14 @@ const BIN = path.join(packageRoot, 'bin', 'run.js');
 
 /** Runs the built CLI (`bin/run.js`, as users and PM2 do) synchronously. */
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, NODE_OPTIONS: '' }, cwd: packageRoot });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production', ...env, NODE_OPTIONS: '' }, cwd: packageRoot });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs the built CLI without blocking, so several can run at once. */
 export function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env, NODE_OPTIONS: '' }, cwd: packageRoot });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NODE_ENV: 'production', ...env, NODE_OPTIONS: '' }, cwd: packageRoot });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
