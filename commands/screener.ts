@@ -1,13 +1,15 @@
 import { Flags } from '@oclif/core';
-import { NotAvailableError } from '../src/core/errors.js';
 import { BaseCommand } from './base-command.js';
 
 export default class Screener extends BaseCommand<typeof Screener> {
   static override summary = 'Screen the universe: features, volatility buckets, HMM regime; emit ranked proto-intents and write vetoes.';
-  static override description = `--features prints the per-bar feature table of one symbol: time, OHLCV, every research indicator (TA-Lib's values,
-null during warm-up; columns named <indicator>_<params>) and the HMM regime of each bar (calm, trend, chaos; the filtered state of a
-model fitted on the log returns up to the last row). Screening the universe into proto-intents is not available in this build: the
-strategies' signal logic is not built yet, and the command says so and exits 1.`;
+  static override description = `Without --features: screens the universe as of --at (default: the last bar). Every enabled strategy decides on the
+bars closed by then; the screener adds volatility buckets (ATR% on 1h bars), the HMM regime of each symbol and the fingerprint of the
+model that gave it; proto-intents are ranked by strength and sized under the cheap limits of risk_limits.json and strategy_config.json.
+Every intent dropped or cut is written to logs/risk_vetoes.jsonl with its reason codes and numbers; the result is kept in
+logs/screener.json. The same data and config give the same output.
+--features prints the per-bar feature table of one symbol: time, OHLCV, every research indicator (TA-Lib's values, null during
+warm-up; columns named <indicator>_<params>) and the HMM regime of each bar.`;
   static override examples = [
     { description: 'Per-bar feature table of one symbol', command: '<%= config.bin %> <%= command.id %> --features --symbol BTCUSDT --timeframe 1h --from 2024-01-01 --to 2024-01-08 --json' },
     { description: 'Screen as of a past bar on the bundled history', command: '<%= config.bin %> <%= command.id %> --at 2024-01-01T00:00:00Z' },
@@ -24,8 +26,7 @@ strategies' signal logic is not built yet, and the command says so and exits 1.`
   };
 
   async run(): Promise<unknown> {
-    if (!this.flags.features)
-      throw new NotAvailableError("hedge screener cannot screen the universe yet: the strategies' signal logic is not part of this build (hedge screener --features works).");
+    if (!this.flags.features) return this.screenUniverse();
     const [{ featureTable }, { parseIsoMs }, { UsageError }, path] = await Promise.all([
       import('../src/screener/feature-table.js'),
       import('../src/core/clock.js'),
@@ -57,5 +58,34 @@ strategies' signal logic is not built yet, and the command says so and exits 1.`
       this.log(`${table.rows.length} bar(s); all ${table.columns.length} columns with --json`);
     }
     return table;
+  }
+
+  private async screenUniverse(): Promise<unknown> {
+    const [{ screen }, { loadConfig }, { appendLineage }, { readRuntimeEnv }, { parseIsoMs, systemClock }, { UsageError }, { statePaths }, path] = await Promise.all([
+      import('../src/screener/screen.js'),
+      import('../src/config/load.js'),
+      import('../src/audit/lineage.js'),
+      import('../src/config/env.js'),
+      import('../src/core/clock.js'),
+      import('../src/core/errors.js'),
+      import('../src/telemetry/state-paths.js'),
+      import('node:path'),
+    ]);
+    const atMs = this.flags.at === undefined ? undefined : parseIsoMs(this.flags.at);
+    if (this.flags.at !== undefined && atMs === undefined) throw new UsageError(`--at must be an ISO time, was ${this.flags.at}`);
+    const stateDir = path.resolve(this.flags['state-dir']);
+    const loaded = loadConfig({ configDir: path.resolve(this.flags['config-dir']), profile: this.flags.profile });
+    appendLineage(statePaths(stateDir).lineage, loaded, { by: 'screener', env: readRuntimeEnv().env, clock: systemClock, auditOk: null });
+    const result = screen({ loaded, stateDir, atMs, clock: systemClock });
+    (await this.logger()).info('screener.finished', { at: result.at, intents: result.intents.length, vetoes: result.vetoes.length, config_fingerprint: result.configFingerprint });
+    if (!this.jsonEnabled()) {
+      this.log(`screen as of ${result.at} · config ${result.configFingerprint.slice(0, 12)} · account ${result.account} NAV ${result.navUsd} USD`);
+      this.log('rank strategy             symbol     side  strength  price        qty          notional   nav%   stop         regime');
+      for (const i of result.intents)
+        this.log(`${String(i.rank).padEnd(5)}${i.strategy.padEnd(21)}${i.symbol.padEnd(11)}${i.side.padEnd(6)}${i.strength.toFixed(3).padEnd(10)}${String(i.price).padEnd(13)}${String(i.qty).padEnd(13)}${i.notionalUsd.toFixed(2).padEnd(11)}${i.navPct.toFixed(2).padEnd(7)}${String(i.stopPrice ?? '—').padEnd(13)}${result.features.find((f) => f.symbol === i.symbol)?.regime ?? '—'}`);
+      for (const v of result.vetoes) this.log(`${v.outcome.padEnd(5)}${v.strategy.padEnd(21)}${v.symbol.padEnd(11)}${v.side.padEnd(6)}${v.reasons.join(',')} ${JSON.stringify(v.details)}`);
+      this.log(`${result.intents.length} intent(s), ${result.vetoes.length} veto/cut record(s) → ${result.files.vetoes}; snapshot ${result.files.snapshot}`);
+    }
+    return result;
   }
 }

@@ -15,6 +15,7 @@ export const LogEvents = {
   'telemetry.torn_line_skipped': 'a reader skipped a torn last line',
   'data.loaded': 'market data loaded',
   'data.gap_detected': 'missing bars found in market data',
+  'screener.finished': 'the universe was screened into intents and vetoes',
 } as const;
 
 export type LogEvent = keyof typeof LogEvents;

@@ -39,10 +39,4 @@ describe('hedge screener --features', () => {
     ]);
     for (const [k, row] of short.rows.entries()) for (const c of FeatureColumns) expect(long.rows[k]?.[c]).toBe(row[c]);
   });
-
-  it('still says plainly that screening the universe is not available', async () => {
-    const r = await runCliAsync(['screener', '--at', '2024-01-01T00:00:00Z']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('NOT_AVAILABLE');
-  });
 });

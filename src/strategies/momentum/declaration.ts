@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineStrategy } from '../define-strategy.js';
+import { defineStrategy, type Signal } from '../define-strategy.js';
+import { logReturn, returnVol } from '../series-math.js';
 
 /** Time-series momentum on 1h bars: trades the sign of the lookback return, filtered by trend regime. */
 export const momentum = defineStrategy({
@@ -16,4 +17,25 @@ export const momentum = defineStrategy({
     regime_filter: z.boolean().default(true).describe('Trade only in the HMM trend regime'),
   }),
   warmupBars: (p) => Math.max(p.lookback, p.vol_lookback) + 1,
+  create: (p) => ({
+    onBar(ctx) {
+      const out: Signal[] = [];
+      for (const symbol of ctx.symbols) {
+        const bars = ctx.bars(symbol);
+        if (bars === undefined || bars.length <= Math.max(p.lookback, p.vol_lookback)) continue;
+        const ret = logReturn(bars, p.lookback);
+        const vol = returnVol(bars, p.vol_lookback);
+        if (ret === undefined || vol === undefined || vol === 0) continue;
+        // the lookback return in units of its own expected spread
+        const z = ret / (vol * Math.sqrt(p.lookback));
+        const regime = ctx.regime(symbol);
+        const regimeOk = !p.regime_filter || regime === null || regime === 'trend';
+        const reason = `z ${z.toFixed(3)} of the ${p.lookback}-bar return; regime ${regime ?? 'unknown'}`;
+        if (Math.abs(z) < p.exit_z) out.push({ symbol, direction: 'flat', strength: Math.abs(z), reason });
+        else if (regimeOk && z >= p.entry_z) out.push({ symbol, direction: 'long', strength: z, reason });
+        else if (regimeOk && p.allow_short && z <= -p.entry_z) out.push({ symbol, direction: 'short', strength: -z, reason });
+      }
+      return out;
+    },
+  }),
 });

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Clock } from '../core/clock.js';
+import { canonicalJson, sha256Hex } from '../core/canonical-json.js';
+import type { CandleSeries } from '../domain/candle.js';
+import { GaussianHmm, univariate } from '../ml/hmm.js';
+import { initialParams } from '../ml/hmm-init.js';
+import { dataHash, saveModel } from '../ml/model-store.js';
+import { labelRegimes, type Regime } from '../ml/regimes.js';
+
+/** The regime of a symbol at a bar and the model that said so. */
+export interface RegimeReading {
+  readonly regime: Regime;
+  readonly modelFingerprint: string;
+}
+
+/** Returns used to fit a screening regime model: the last 2,000 bars (about 83 days of 1h bars). */
+export const REGIME_WINDOW = 2_000;
+
+/**
+ * Fits (deterministically, seed 42) a 3-state HMM on the log returns of the last `REGIME_WINDOW` bars
+ * ending at `lastIndex`, saves it under `<state-dir>/cache/models/` (a model already there is not saved
+ * again) and reads the filtered state of the last bar.
+ */
+export function regimeAt(series: CandleSeries, lastIndex: number, stateDir: string, clock: Clock): RegimeReading | null {
+  const from = Math.max(1, lastIndex - REGIME_WINDOW + 1);
+  if (lastIndex - from + 1 < 200) return null;
+  const returns = new Float64Array(lastIndex - from + 1);
+  for (let i = from; i <= lastIndex; i++) returns[i - from] = Math.log((series.close[i] ?? 1) / (series.close[i - 1] ?? 1));
+  const x = univariate(returns);
+  const fit = new GaussianHmm(initialParams(x, 3, 42)).fit(x, { iterations: 100, tol: 1e-3 });
+  const states = new GaussianHmm(fit.params).filteredStates(x);
+  const labels = labelRegimes(fit.params);
+  const training = {
+    source: `${series.symbol} ${series.timeframe} log returns`,
+    column: 'log_return',
+    rows: x.length,
+    from: new Date(series.openTimeMs[from] ?? 0).toISOString(),
+    to: new Date(series.openTimeMs[lastIndex] ?? 0).toISOString(),
+    data_sha256: dataHash(x),
+  };
+  const fitInfo = { iterations: fit.iterations, tol: 1e-3, seed: 42, converged: fit.converged, loglik: fit.loglikHistory.at(-1) ?? 0 };
+  const identity = { schema_version: 1, kind: 'gaussian-hmm-diag', params: fit.params, training, fit: fitInfo, regimes: labels };
+  const fingerprint = sha256Hex(canonicalJson(identity));
+  if (!existsSync(path.join(stateDir, 'cache', 'models', `hmm-${fingerprint.slice(0, 16)}.json`)))
+    saveModel(stateDir, { params: fit.params, training, fit: fitInfo, created_ts: clock.nowMs() });
+  return { regime: labels[states[states.length - 1] ?? 0] ?? 'trend', modelFingerprint: fingerprint };
+}

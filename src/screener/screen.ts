@@ -1,0 +1,181 @@
+import type { Clock } from '../core/clock.js';
+import { UsageError } from '../core/errors.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { CandleSeries } from '../domain/candle.js';
+import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
+import { Atr } from '../indicators/atr.js';
+import { CandleStore } from '../market/candle-store.js';
+import { loadBundledInstruments } from '../market/instrument-provider.js';
+import type { Regime } from '../ml/regimes.js';
+import type { BarsView, Signal, StrategyContext } from '../strategies/define-strategy.js';
+import { strategyPlugins } from '../strategies/registry.js';
+import { writeJsonAtomic } from '../telemetry/atomic-json.js';
+import { JsonlWriter } from '../telemetry/jsonl-writer.js';
+import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
+import type { VetoRecord } from '../telemetry/records/veto.js';
+import { statePaths } from '../telemetry/state-paths.js';
+import { buildIntents, type Decision, type Intent, type ProtoIntent } from './intent-builder.js';
+import { regimeAt, type RegimeReading } from './regime-models.js';
+import { scoreModels } from './score-models.js';
+
+export interface ScreenOptions {
+  readonly loaded: LoadedConfig;
+  readonly stateDir: string;
+  /** Screen as of the bars closed at or before this instant; default: the last bar of the data. */
+  readonly atMs?: number | undefined;
+  readonly clock: Clock;
+}
+
+/** Per symbol: what the screener measured at the bar. */
+export interface SymbolFeatures {
+  readonly symbol: string;
+  readonly close: number;
+  readonly atrPct: number | null;
+  readonly volBucket: string | null;
+  readonly tradable: boolean;
+  readonly regime: Regime | null;
+  readonly regimeModel: string | null;
+}
+
+export interface ScreenResult {
+  readonly at: string;
+  readonly configFingerprint: string;
+  readonly account: string;
+  readonly navUsd: number;
+  readonly features: SymbolFeatures[];
+  readonly intents: Intent[];
+  readonly flat: { readonly strategy: string; readonly symbol: string; readonly reason: string }[];
+  readonly vetoes: VetoRecord[];
+  readonly files: { readonly snapshot: string; readonly vetoes: string };
+}
+
+/**
+ * Screens the universe as of a bar: every enabled strategy decides on the bars closed by then (no later
+ * bar is visible to it), the screener adds volatility buckets (ATR% on 1h), the HMM regime and the
+ * model fingerprint per symbol, ranks the proto-intents by strength, and the intent builder applies the
+ * cheap limits. Every dropped or cut intent becomes a veto record in risk_vetoes.jsonl; the result is
+ * also kept in logs/screener.json. The same inputs give the same output.
+ */
+export function screen(o: ScreenOptions): ScreenResult {
+  const { config, fingerprint } = o.loaded;
+  const store = new CandleStore(o.stateDir);
+  const instruments = loadBundledInstruments();
+  const universe = config.strategy_config.universe.filter((s) => store.has(s));
+  const cache = new Map<string, CandleSeries>();
+  const seriesOf = (symbol: string, tf: Exclude<Timeframe, '1m'>) => {
+    const key = `${symbol}|${tf}`;
+    let s = cache.get(key);
+    if (s === undefined) {
+      s = store.load(symbol, tf).series;
+      cache.set(key, s);
+    }
+    return s;
+  };
+  const lastClosed = (s: CandleSeries, atMs: number) => {
+    const step = timeframeMs[s.timeframe];
+    let lo = -1;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((s.openTimeMs[mid] ?? 0) + step <= atMs) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const atMs = o.atMs ?? Math.max(...universe.map((s) => { const x = seriesOf(s, '1h'); return (x.openTimeMs[x.length - 1] ?? 0) + 3_600_000; }));
+  if (!Number.isFinite(atMs)) throw new UsageError('no history for any symbol of the universe');
+
+  // features per symbol, on 1h bars closed by `at`
+  const features = new Map<string, SymbolFeatures>();
+  for (const symbol of universe) {
+    const s = seriesOf(symbol, '1h');
+    const last = lastClosed(s, atMs);
+    if (last < 0) continue;
+    const atr = new Atr(14);
+    let atrValue: number | null = null;
+    for (let i = Math.max(0, last - 500); i <= last; i++) atrValue = atr.update({ high: s.high[i] ?? 0, low: s.low[i] ?? 0, close: s.close[i] ?? 0 });
+    const close = s.close[last] ?? Number.NaN;
+    const atrPct = atrValue === null ? null : (100 * atrValue) / close;
+    const bucket = atrPct === null ? undefined : config.strategy_config.volatility_buckets.find((b) => b.max_atr_pct === null || atrPct <= b.max_atr_pct);
+    const reading: RegimeReading | null = regimeAt(s, last, o.stateDir, o.clock);
+    features.set(symbol, { symbol, close, atrPct, volBucket: bucket?.name ?? null, tradable: bucket?.tradable ?? false, regime: reading?.regime ?? null, regimeModel: reading?.modelFingerprint ?? null });
+  }
+
+  const account = config.venues.default_account;
+  const navUsd = config.venues.accounts[account]?.starting_nav_usd ?? 10_000;
+  const protos: ProtoIntent[] = [];
+  const flat: ScreenResult['flat'] = [];
+  for (const [id, entry] of Object.entries(config.strategy_registry.strategies)) {
+    const settings = config.strategy_config.strategies[id];
+    if (!entry.enabled || settings === undefined || settings.timeframe === '1m') continue;
+    const plugin = strategyPlugins.get(entry.plugin);
+    const instance = plugin.create(plugin.params.parse(settings.params));
+    const tf = settings.timeframe;
+    const symbols = (settings.symbols ?? config.strategy_config.universe).filter((s) => universe.includes(s));
+    const views = new Map<string, BarsView>();
+    for (const symbol of symbols) {
+      const s = seriesOf(symbol, tf);
+      const last = lastClosed(s, atMs);
+      if (last < 0) continue;
+      const end = last + 1;
+      views.set(symbol, { length: end, openTimeMs: s.openTimeMs.subarray(0, end), open: s.open.subarray(0, end), high: s.high.subarray(0, end), low: s.low.subarray(0, end), close: s.close.subarray(0, end), volume: s.volume.subarray(0, end) });
+    }
+    const ctx: StrategyContext = {
+      timeMs: atMs,
+      timeframe: tf,
+      symbols: [...views.keys()],
+      bars: (symbol) => views.get(symbol),
+      regime: (symbol) => features.get(symbol)?.regime ?? null,
+      score: (model, symbol) => {
+        const v = views.get(symbol);
+        return v === undefined ? undefined : scoreModels.find(model)?.score(v);
+      },
+    };
+    for (const sig of instance.onBar(ctx)) protoOf(id, sig);
+    function protoOf(strategy: string, sig: Signal): void {
+      if (sig.direction === 'flat') {
+        flat.push({ strategy, symbol: sig.symbol, reason: sig.reason });
+        return;
+      }
+      const f = features.get(sig.symbol);
+      const price = views.get(sig.symbol)?.close.at(-1) ?? f?.close ?? Number.NaN;
+      const dir = sig.direction === 'long' ? 1 : -1;
+      const stop = settings?.stop;
+      const atrAbs = f === undefined || f.atrPct === null ? null : (f.atrPct * price) / 100;
+      const stopPrice = stop === undefined || stop.type === 'none' ? null : stop.type === 'pct' ? price * (1 - (dir * stop.pct) / 100) : atrAbs === null ? null : price - dir * stop.multiple * atrAbs;
+      const inst = instruments.get(sig.symbol);
+      protos.push({
+        strategy, symbol: sig.symbol, side: dir > 0 ? 'buy' : 'sell', strength: sig.strength, price,
+        requestedNavPct: sig.targetNavPct ?? settings?.trade_nav_percentage ?? 0, leverage: settings?.leverage ?? 1,
+        stopPrice: stopPrice === null || inst === undefined ? stopPrice : inst.roundPrice(stopPrice, dir > 0 ? 'buy' : 'sell'),
+        tradable: f?.tradable ?? false, reason: `${sig.reason}; ATR ${f?.atrPct?.toFixed(2) ?? '?'}% (${f?.volBucket ?? '?'})`,
+      });
+    }
+  }
+
+  const { intents, decisions } = buildIntents(protos, config, navUsd, (s) => instruments.get(s));
+  const cycleId = `screen-${new Date(atMs).toISOString()}`;
+  const vetoes = decisions.map((d) => vetoRecord(d, atMs, cycleId, account, fingerprint));
+  const paths = statePaths(o.stateDir);
+  const writer = new JsonlWriter(paths.vetoes, 'every');
+  try {
+    writer.appendMany(vetoes);
+  } finally {
+    writer.close();
+  }
+  const snapshot = `${paths.logsDir}/screener.json`;
+  const result: ScreenResult = {
+    at: new Date(atMs).toISOString(), configFingerprint: fingerprint, account, navUsd, features: [...features.values()], intents, flat, vetoes,
+    files: { snapshot, vetoes: paths.vetoes },
+  };
+  writeJsonAtomic(snapshot, { schema_version: TELEMETRY_SCHEMA_VERSION, ...result });
+  return result;
+}
+
+function vetoRecord(d: Decision, atMs: number, cycleId: string, account: string, fingerprint: string): VetoRecord {
+  return {
+    schema_version: TELEMETRY_SCHEMA_VERSION, ts: atMs, cycle_id: cycleId, stage: d.reasons.some((r) => r === 'volatility_bucket') ? 'screener' : 'intent_builder',
+    outcome: d.outcome, reasons: d.reasons, account, strategy: d.intent.strategy, symbol: d.intent.symbol, side: d.intent.side, reduce_only: false,
+    requested_notional_usd: d.requestedNotionalUsd, approved_notional_usd: d.approvedNotionalUsd, details: d.details, config_fingerprint: fingerprint,
+  };
+}
