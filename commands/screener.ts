@@ -76,7 +76,8 @@ warm-up; columns named <indicator>_<params>) and the HMM regime of each bar.`;
     const stateDir = path.resolve(this.flags['state-dir']);
     const loaded = loadConfig({ configDir: path.resolve(this.flags['config-dir']), profile: this.flags.profile });
     appendLineage(statePaths(stateDir).lineage, loaded, { by: 'screener', env: readRuntimeEnv().env, clock: systemClock, auditOk: null });
-    const result = screen({ loaded, stateDir, atMs, clock: systemClock });
+    const { loadBundledFunding } = await import('../src/market/history.js');
+    const result = screen({ loaded, stateDir, atMs, clock: systemClock, funding: new Map([['BTCUSDT', loadBundledFunding()]]) });
     (await this.logger()).info('screener.finished', { at: result.at, intents: result.intents.length, vetoes: result.vetoes.length, config_fingerprint: result.configFingerprint });
     if (!this.jsonEnabled()) {
       this.log(`screen as of ${result.at} · config ${result.configFingerprint.slice(0, 12)} · account ${result.account} NAV ${result.navUsd} USD`);

@@ -16,7 +16,10 @@ import type { VetoRecord } from '../telemetry/records/veto.js';
 import { statePaths } from '../telemetry/state-paths.js';
 import { buildIntents, type Decision, type Intent, type ProtoIntent } from './intent-builder.js';
 import { regimeAt, type RegimeReading } from './regime-models.js';
-import { scoreModels } from './score-models.js';
+import { momentumLogistic, scoreModels } from './score-models.js';
+import { emaOfCloses } from '../strategies/series-math.js';
+import type { Depth } from '../domain/book.js';
+import type { FundingRate } from '../domain/funding.js';
 
 export interface ScreenOptions {
   readonly loaded: LoadedConfig;
@@ -24,6 +27,10 @@ export interface ScreenOptions {
   /** Screen as of the bars closed at or before this instant; default: the last bar of the data. */
   readonly atMs?: number | undefined;
   readonly clock: Clock;
+  /** Order books known at the bar (live screening), by symbol. */
+  readonly books?: ReadonlyMap<string, Depth> | undefined;
+  /** Funding history by symbol, oldest first. */
+  readonly funding?: ReadonlyMap<string, readonly FundingRate[]> | undefined;
 }
 
 /** Per symbol: what the screener measured at the bar. */
@@ -35,6 +42,16 @@ export interface SymbolFeatures {
   readonly tradable: boolean;
   readonly regime: Regime | null;
   readonly regimeModel: string | null;
+  /** (EMA20 − EMA100) / EMA100 of 1h closes, in %. */
+  readonly trendPct: number | null;
+  /** The last funding rate known at the bar, when the funding history holds the symbol. */
+  readonly fundingRate: number | null;
+  /** The built-in model score (`momentum-logistic`), the ML hook's baseline. */
+  readonly mlScore: number | null;
+  /** Best ask − best bid over mid, in bps, when a book is known (live screening). */
+  readonly spreadBps: number | null;
+  /** (bid depth − ask depth)/(bid depth + ask depth) over the levels given, when a book is known. */
+  readonly depthImbalance: number | null;
 }
 
 export interface ScreenResult {
@@ -98,7 +115,24 @@ export function screen(o: ScreenOptions): ScreenResult {
     const atrPct = atrValue === null ? null : (100 * atrValue) / close;
     const bucket = atrPct === null ? undefined : config.strategy_config.volatility_buckets.find((b) => b.max_atr_pct === null || atrPct <= b.max_atr_pct);
     const reading: RegimeReading | null = regimeAt(s, last, o.stateDir, o.clock);
-    features.set(symbol, { symbol, close, atrPct, volBucket: bucket?.name ?? null, tradable: bucket?.tradable ?? false, regime: reading?.regime ?? null, regimeModel: reading?.modelFingerprint ?? null });
+    const view = { length: last + 1, openTimeMs: s.openTimeMs.subarray(0, last + 1), open: s.open.subarray(0, last + 1), high: s.high.subarray(0, last + 1), low: s.low.subarray(0, last + 1), close: s.close.subarray(0, last + 1), volume: s.volume.subarray(0, last + 1) };
+    const fast = emaOfCloses(view, 20);
+    const slow = emaOfCloses(view, 100);
+    const funding = [...(o.funding?.get(symbol) ?? [])].reverse().find((f) => f.fundingTimeMs <= atMs);
+    const book = o.books?.get(symbol);
+    const bid = book?.bids[0];
+    const ask = book?.asks[0];
+    const depth = (levels: readonly (readonly [number, number])[] | undefined) => (levels ?? []).reduce((a, l) => a + l[0] * l[1], 0);
+    const bidDepth = depth(book?.bids);
+    const askDepth = depth(book?.asks);
+    features.set(symbol, {
+      symbol, close, atrPct, volBucket: bucket?.name ?? null, tradable: bucket?.tradable ?? false, regime: reading?.regime ?? null, regimeModel: reading?.modelFingerprint ?? null,
+      trendPct: fast === undefined || slow === undefined ? null : (100 * (fast - slow)) / slow,
+      fundingRate: funding?.rate ?? null,
+      mlScore: momentumLogistic.score(view) ?? null,
+      spreadBps: bid === undefined || ask === undefined ? null : (1e4 * (ask[0] - bid[0])) / ((ask[0] + bid[0]) / 2),
+      depthImbalance: bidDepth + askDepth > 0 ? (bidDepth - askDepth) / (bidDepth + askDepth) : null,
+    });
   }
 
   const account = config.venues.default_account;

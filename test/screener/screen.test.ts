@@ -45,3 +45,26 @@ describe('hedge screener (the universe)', () => {
     t.cleanup();
   });
 });
+
+describe('screen (in process)', () => {
+  it('adds trend, the ML score, funding, and spread and depth imbalance when books are known', async () => {
+    const { screen } = await import('../../src/screener/screen.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { defaultConfigDir } = await import('../../src/core/paths.js');
+    const { ManualClock } = await import('../../src/core/clock.js');
+    const t = tempDir();
+    const books = new Map([['BTCUSDT', { symbol: 'BTCUSDT', bids: [[42_000, 3], [41_999, 1]] as [number, number][], asks: [[42_001, 1]] as [number, number][], lastUpdateId: '1', tsMs: 0 }]]);
+    const funding = new Map([['BTCUSDT', [{ symbol: 'BTCUSDT', fundingTimeMs: Date.UTC(2023, 11, 31, 16), rate: 0.0003 }, { symbol: 'BTCUSDT', fundingTimeMs: Date.UTC(2024, 0, 1, 8), rate: 0.0009 }]]]);
+    const r = screen({ loaded: loadConfig({ configDir: defaultConfigDir }), stateDir: t.dir, atMs: Date.UTC(2024, 0, 1), clock: new ManualClock(0), books, funding });
+    const btc = r.features.find((f) => f.symbol === 'BTCUSDT');
+    expect(btc?.fundingRate).toBe(0.0003); // the event after the bar is not known yet
+    expect(btc?.spreadBps).toBeCloseTo((1e4 * 1) / 42_000.5, 9);
+    expect(btc?.depthImbalance).toBeCloseTo((42_000 * 3 + 41_999 - 42_001) / (42_000 * 3 + 41_999 + 42_001), 12);
+    const eth = r.features.find((f) => f.symbol === 'ETHUSDT');
+    expect(eth?.spreadBps).toBeNull();
+    expect(eth?.trendPct).toEqual(expect.any(Number));
+    expect(eth?.mlScore).toBeGreaterThan(0);
+    expect(eth?.mlScore).toBeLessThan(1);
+    t.cleanup();
+  });
+});
