@@ -31,7 +31,7 @@ function timeSpawn(args: string[], runs: number): number[] {
   return out;
 }
 
-const line = (name: string, value: string, target = '') => console.log(`${name.padEnd(44)} ${value.padStart(14)}${target === '' ? '' : `   (${target})`}`);
+const line = (name: string, value: string, target = '') => console.log(`${name.padEnd(62)} ${value.padStart(16)}${target === '' ? '' : `   (${target})`}`);
 
 console.log(`hedge bench — node ${process.version}, ${RUNS} runs per process figure\n`);
 
