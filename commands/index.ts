@@ -5,7 +5,9 @@ import ConfigShow from './config/show.js';
 import DashboardExport from './dashboard-export.js';
 import DataFetch from './data/fetch.js';
 import Executor from './executor.js';
+import Kill from './kill.js';
 import RegimeFit from './regime/fit.js';
+import Resume from './resume.js';
 import Screener from './screener.js';
 import Sync from './sync.js';
 
@@ -21,4 +23,6 @@ export const COMMANDS = {
   'config:show': ConfigShow,
   'data:fetch': DataFetch,
   'regime:fit': RegimeFit,
+  kill: Kill,
+  resume: Resume,
 };

@@ -16,6 +16,8 @@ export const LogEvents = {
   'data.loaded': 'market data loaded',
   'data.gap_detected': 'missing bars found in market data',
   'screener.finished': 'the universe was screened into intents and vetoes',
+  'risk.killed': 'the kill switch was engaged',
+  'risk.resumed': 'an operator lifted the kill switch or a reduce-only state',
 } as const;
 
 export type LogEvent = keyof typeof LogEvents;
