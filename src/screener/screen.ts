@@ -15,6 +15,8 @@ import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
 import type { VetoRecord } from '../telemetry/records/veto.js';
 import { statePaths } from '../telemetry/state-paths.js';
 import { buildIntents, type Decision, type Intent, type ProtoIntent } from './intent-builder.js';
+import { allocate, returnCovariance } from '../risk/allocator.js';
+import type { Instrument } from '../domain/instrument.js';
 import { regimeAt, type RegimeReading } from './regime-models.js';
 import { momentumLogistic, scoreModels } from './score-models.js';
 import { emaOfCloses } from '../strategies/series-math.js';
@@ -187,7 +189,11 @@ export function screen(o: ScreenOptions): ScreenResult {
     }
   }
 
-  const { intents, decisions } = buildIntents(protos, config, navUsd, (s) => instruments.get(s));
+  const built = buildIntents(protos, config, navUsd, (s) => instruments.get(s));
+  const { intents, decisions } = allocateIntents(built, config.risk_limits.portfolio, (symbol) => {
+    const s = seriesOf(symbol, '1h');
+    return s.close.subarray(0, lastClosed(s, atMs) + 1);
+  }, (s) => instruments.get(s), navUsd);
   const cycleId = `screen-${new Date(atMs).toISOString()}`;
   const vetoes = decisions.map((d) => vetoRecord(d, atMs, cycleId, account, fingerprint));
   const paths = statePaths(o.stateDir);
@@ -206,9 +212,42 @@ export function screen(o: ScreenOptions): ScreenResult {
   return result;
 }
 
+/**
+ * The covariance-aware step: scales the built intents together so the portfolio's annualised volatility
+ * (rolling covariance of 1h returns) stays within `target_vol_pct`; every intent it cuts is recorded as a
+ * `covariance_cut` with the volatility before and after and the weight of the dominant risk factor.
+ */
+function allocateIntents(
+  built: { intents: Intent[]; decisions: Decision[] },
+  portfolio: { target_vol_pct: number; cov_lookback_bars: number },
+  closesOf: (symbol: string) => Float64Array,
+  instrumentOf: (symbol: string) => Instrument | undefined,
+  navUsd: number,
+): { intents: Intent[]; decisions: Decision[] } {
+  if (built.intents.length === 0) return built;
+  const cov = returnCovariance(built.intents.map((i) => closesOf(i.symbol)), portfolio.cov_lookback_bars);
+  const result = allocate(built.intents.map((i) => ({ symbol: i.symbol, weightPct: i.side === 'buy' ? i.navPct : -i.navPct })), cov, 8_760, portfolio.target_vol_pct);
+  if (result.scale >= 1) return built;
+  const decisions = [...built.decisions];
+  const intents: Intent[] = [];
+  for (const i of built.intents) {
+    const inst = instrumentOf(i.symbol);
+    const qty = inst === undefined ? i.qty : inst.roundQtyDown(i.qty * result.scale);
+    const notionalUsd = qty * i.price;
+    const details = { vol_before_pct: result.volBeforePct, vol_after_pct: result.volAfterPct, target_vol_pct: portfolio.target_vol_pct, scale: result.scale, top_factor_share: result.topFactorShare, top_factor_loading: result.topFactor[i.symbol] ?? null };
+    if (inst !== undefined && notionalUsd < inst.minNotional) {
+      decisions.push({ intent: i, outcome: 'veto', reasons: ['covariance_cut', 'min_notional'], requestedNotionalUsd: i.notionalUsd, approvedNotionalUsd: 0, details });
+      continue;
+    }
+    decisions.push({ intent: i, outcome: 'cut', reasons: ['covariance_cut'], requestedNotionalUsd: i.notionalUsd, approvedNotionalUsd: notionalUsd, details });
+    intents.push({ ...i, rank: intents.length + 1, qty, notionalUsd, navPct: (100 * notionalUsd) / navUsd, cuts: [...i.cuts, 'covariance_cut'] });
+  }
+  return { intents, decisions };
+}
+
 function vetoRecord(d: Decision, atMs: number, cycleId: string, account: string, fingerprint: string): VetoRecord {
   return {
-    schema_version: TELEMETRY_SCHEMA_VERSION, ts: atMs, cycle_id: cycleId, stage: d.reasons.some((r) => r === 'volatility_bucket') ? 'screener' : 'intent_builder',
+    schema_version: TELEMETRY_SCHEMA_VERSION, ts: atMs, cycle_id: cycleId, stage: d.reasons.includes('covariance_cut') ? 'allocator' : d.reasons.includes('volatility_bucket') ? 'screener' : 'intent_builder',
     outcome: d.outcome, reasons: d.reasons, account, strategy: d.intent.strategy, symbol: d.intent.symbol, side: d.intent.side, reduce_only: false,
     requested_notional_usd: d.requestedNotionalUsd, approved_notional_usd: d.approvedNotionalUsd, details: d.details, config_fingerprint: fingerprint,
   };

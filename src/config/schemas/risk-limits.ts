@@ -76,6 +76,13 @@ export const RiskLimitsSchema = z.strictObject({
     })
     .default({ orders_per_10s: 50, orders_per_minute: 300 })
     .describe("Our own order-rate ceiling per account; must stay under the venue's"),
+  portfolio: z
+    .strictObject({
+      target_vol_pct: z.number().positive().max(500).default(60).describe('Annualised portfolio volatility the covariance-aware allocator scales proposals down to'),
+      cov_lookback_bars: z.number().int().min(24).max(20_000).default(720).describe('1h bars of returns in the rolling covariance'),
+    })
+    .default({ target_vol_pct: 60, cov_lookback_bars: 720 })
+    .describe('Covariance-aware allocation of the proposed positions'),
   per_symbol: z.record(symbolField, SymbolLimitsSchema).default({}),
   per_strategy: z.record(idField, StrategyLimitsSchema).default({}),
 });
