@@ -200,3 +200,15 @@ describe('RiskEngine property: nothing approved breaches a limit it was checked 
     expect(approved).toBeGreaterThan(100); // the property was exercised on approvals, not only on denials
   });
 });
+
+describe('veto records of the risk engine', () => {
+  it('carry the reasons, the numbers, the strategy, symbol, cycle and config, and validate', async () => {
+    const { vetoRecordOf } = await import('../../src/risk/veto-record.js');
+    const { VetoRecord } = await import('../../src/telemetry/records/veto.js');
+    const d = engine().check(intent({ leverage: 3, stopPrice: null }), view());
+    if (d.type !== 'denied') throw new TypeError('expected a denial');
+    const rec = vetoRecordOf(d, intent({ leverage: 3, stopPrice: null }), { tsMs: T0, cycleId: 'c-1', account: 'paper-main', configFingerprint: 'f'.repeat(64) });
+    expect(VetoRecord.parse(rec)).toMatchObject({ stage: 'risk', reasons: ['leverage_exceeded', 'missing_stop'], cycle_id: 'c-1', strategy: 'vol-target-4h', symbol: 'ETHUSDT' });
+    expect(rec.details).toMatchObject({ leverage: 3, limit: 2, stop_price: null });
+  });
+});
