@@ -41,7 +41,9 @@ describe('risk state survives SIGKILL', () => {
         const state = loadRiskState(file, 0); // throws if the file is torn or invalid
         const hash = sha256Hex(canonicalJson(state));
         // the file holds the last acknowledged state, or the one whose save was under way at the kill
-        const allowed = [acked.at(-1), pending.at(-1)].filter((h) => h !== undefined);
+        // (with no save acknowledged yet, the state it started from)
+        const started = lines.find((l) => l.startsWith('R '))?.slice(2);
+        const allowed = [acked.at(-1) ?? started, pending.at(-1)].filter((h) => h !== undefined);
         if (allowed.length > 0) expect(allowed).toContain(hash);
         if (state.trading_state !== 'ACTIVE') sawReducing = true;
         // and the next start begins from exactly that state
