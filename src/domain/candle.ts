@@ -51,3 +51,18 @@ export function candleAt(series: CandleSeries, i: number): Candle {
     volume: series.volume[i] ?? Number.NaN,
   };
 }
+
+/** The first `end` bars of a series, as views on the same arrays (no copy): bars from `end` on do not exist in it. */
+export function seriesHead(s: CandleSeries, end: number): CandleSeries {
+  return {
+    symbol: s.symbol,
+    timeframe: s.timeframe,
+    length: end,
+    openTimeMs: s.openTimeMs.subarray(0, end),
+    open: s.open.subarray(0, end),
+    high: s.high.subarray(0, end),
+    low: s.low.subarray(0, end),
+    close: s.close.subarray(0, end),
+    volume: s.volume.subarray(0, end),
+  };
+}

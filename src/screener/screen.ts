@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { CandleSeries } from '../domain/candle.js';
+import { seriesHead, type CandleSeries } from '../domain/candle.js';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
 import { Atr } from '../indicators/atr.js';
 import { CandleStore } from '../market/candle-store.js';
@@ -117,7 +117,7 @@ export function screen(o: ScreenOptions): ScreenResult {
     const atrPct = atrValue === null ? null : (100 * atrValue) / close;
     const bucket = atrPct === null ? undefined : config.strategy_config.volatility_buckets.find((b) => b.max_atr_pct === null || atrPct <= b.max_atr_pct);
     const reading: RegimeReading | null = regimeAt(s, last, o.stateDir, o.clock);
-    const view = { length: last + 1, openTimeMs: s.openTimeMs.subarray(0, last + 1), open: s.open.subarray(0, last + 1), high: s.high.subarray(0, last + 1), low: s.low.subarray(0, last + 1), close: s.close.subarray(0, last + 1), volume: s.volume.subarray(0, last + 1) };
+    const view = seriesHead(s, last + 1);
     const fast = emaOfCloses(view, 20);
     const slow = emaOfCloses(view, 100);
     const funding = [...(o.funding?.get(symbol) ?? [])].reverse().find((f) => f.fundingTimeMs <= atMs);
@@ -153,8 +153,7 @@ export function screen(o: ScreenOptions): ScreenResult {
       const s = seriesOf(symbol, tf);
       const last = lastClosed(s, atMs);
       if (last < 0) continue;
-      const end = last + 1;
-      views.set(symbol, { length: end, openTimeMs: s.openTimeMs.subarray(0, end), open: s.open.subarray(0, end), high: s.high.subarray(0, end), low: s.low.subarray(0, end), close: s.close.subarray(0, end), volume: s.volume.subarray(0, end) });
+      views.set(symbol, seriesHead(s, last + 1));
     }
     const ctx: StrategyContext = {
       timeMs: atMs,

@@ -1,17 +1,10 @@
 import type { z } from 'zod';
+import type { CandleSeries } from '../domain/candle.js';
 import type { Timeframe } from '../domain/timeframe.js';
 import type { Regime } from '../ml/regimes.js';
 
 /** Closed bars of one symbol up to and including the bar being decided on: nothing later exists here. */
-export interface BarsView {
-  readonly length: number;
-  readonly openTimeMs: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-}
+export type BarsView = Omit<CandleSeries, 'symbol' | 'timeframe'>;
 
 /** What a strategy may read when it decides. Read-only; no venue, no risk engine, no clock. */
 export interface StrategyContext {

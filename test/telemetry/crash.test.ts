@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,31 +6,16 @@ import { readJsonSnapshot } from '../../src/telemetry/atomic-json.js';
 import { readJsonl } from '../../src/telemetry/jsonl-reader.js';
 import { OrderEventRecord } from '../../src/telemetry/records/order-event.js';
 import { tempDir } from '../support/config-copy.js';
+import { runAndKill } from '../support/kill-loop.js';
 
 const WRITER = path.join(packageRoot, 'dist', 'test', 'support', 'telemetry-writer.js');
 const KILLS = 200;
 
-/** Starts the writer, waits until it is writing, kills it with SIGKILL after `delayMs`, returns its acks. */
-function runAndKill(dir: string, delayMs: number): Promise<{ acked: number[]; snapshots: number[]; truncatedAtOpen: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    let armed = false;
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (!armed && out.includes('\n')) {
-        armed = true;
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', () => {
-      // only whole lines are acknowledgements; a line cut by the kill was not reported
-      const lines = out.split('\n').slice(0, -1);
-      const nums = (tag: string) => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => Number(l.slice(2)));
-      resolve({ acked: nums('J'), snapshots: nums('S'), truncatedAtOpen: nums('R')[0] ?? 0 });
-    });
-  });
+/** Runs the writer until a random kill; returns its acknowledgements. */
+async function runAndKillWriter(dir: string, delayMs: number): Promise<{ acked: number[]; snapshots: number[]; truncatedAtOpen: number }> {
+  const lines = await runAndKill(WRITER, [dir], delayMs);
+  const nums = (tag: string) => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => Number(l.slice(2)));
+  return { acked: nums('J'), snapshots: nums('S'), truncatedAtOpen: nums('R')[0] ?? 0 };
 }
 
 describe('telemetry under SIGKILL', () => {
@@ -47,7 +31,7 @@ describe('telemetry under SIGKILL', () => {
     let repaired = 0;
     try {
       for (let i = 0; i < KILLS; i++) {
-        const run = await runAndKill(t.dir, Math.floor(random() * 25));
+        const run = await runAndKillWriter(t.dir, Math.floor(random() * 25));
         if (run.truncatedAtOpen > 0) repaired++;
         run.acked.forEach((s) => acked.add(s));
         lastSnapshot = Math.max(lastSnapshot, ...run.snapshots);
