@@ -7,8 +7,6 @@ import { Atr } from '../indicators/atr.js';
 import { CandleStore } from '../market/candle-store.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
 import type { Regime } from '../ml/regimes.js';
-import type { BarsView, Signal, StrategyContext } from '../strategies/define-strategy.js';
-import { strategyPlugins } from '../strategies/registry.js';
 import { writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
@@ -18,7 +16,8 @@ import { buildIntents, type Decision, type Intent, type ProtoIntent } from './in
 import { allocate, returnCovariance } from '../risk/allocator.js';
 import type { Instrument } from '../domain/instrument.js';
 import { regimeAt, type RegimeReading } from './regime-models.js';
-import { momentumLogistic, scoreModels } from './score-models.js';
+import { momentumLogistic } from './score-models.js';
+import { collectSignals, stopPriceOf } from './signals.js';
 import { emaOfCloses } from '../strategies/series-math.js';
 import type { Depth } from '../domain/book.js';
 import type { FundingRate } from '../domain/funding.js';
@@ -141,51 +140,31 @@ export function screen(o: ScreenOptions): ScreenResult {
   const navUsd = config.venues.accounts[account]?.starting_nav_usd ?? 10_000;
   const protos: ProtoIntent[] = [];
   const flat: ScreenResult['flat'] = [];
-  for (const [id, entry] of Object.entries(config.strategy_registry.strategies)) {
-    const settings = config.strategy_config.strategies[id];
-    if (!entry.enabled || settings === undefined || settings.timeframe === '1m') continue;
-    const plugin = strategyPlugins.get(entry.plugin);
-    const instance = plugin.create(plugin.params.parse(settings.params));
-    const tf = settings.timeframe;
-    const symbols = (settings.symbols ?? config.strategy_config.universe).filter((s) => universe.includes(s));
-    const views = new Map<string, BarsView>();
-    for (const symbol of symbols) {
+  const signals = collectSignals(config, atMs, {
+    bars: (symbol, tf) => {
+      if (!universe.includes(symbol)) return undefined;
       const s = seriesOf(symbol, tf);
       const last = lastClosed(s, atMs);
-      if (last < 0) continue;
-      views.set(symbol, seriesHead(s, last + 1));
+      return last < 0 ? undefined : seriesHead(s, last + 1);
+    },
+    regime: (symbol) => features.get(symbol)?.regime ?? null,
+  });
+  for (const { strategy, settings, signal: sig, price } of signals) {
+    if (sig.direction === 'flat') {
+      flat.push({ strategy, symbol: sig.symbol, reason: sig.reason });
+      continue;
     }
-    const ctx: StrategyContext = {
-      timeMs: atMs,
-      timeframe: tf,
-      symbols: [...views.keys()],
-      bars: (symbol) => views.get(symbol),
-      regime: (symbol) => features.get(symbol)?.regime ?? null,
-      score: (model, symbol) => {
-        const v = views.get(symbol);
-        return v === undefined ? undefined : scoreModels.find(model)?.score(v);
-      },
-    };
-    for (const sig of instance.onBar(ctx)) protoOf(id, sig);
-    function protoOf(strategy: string, sig: Signal): void {
-      if (sig.direction === 'flat') {
-        flat.push({ strategy, symbol: sig.symbol, reason: sig.reason });
-        return;
-      }
-      const f = features.get(sig.symbol);
-      const price = views.get(sig.symbol)?.close.at(-1) ?? f?.close ?? Number.NaN;
-      const dir = sig.direction === 'long' ? 1 : -1;
-      const stop = settings?.stop;
-      const atrAbs = f === undefined || f.atrPct === null ? null : (f.atrPct * price) / 100;
-      const stopPrice = stop === undefined || stop.type === 'none' ? null : stop.type === 'pct' ? price * (1 - (dir * stop.pct) / 100) : atrAbs === null ? null : price - dir * stop.multiple * atrAbs;
-      const inst = instruments.get(sig.symbol);
-      protos.push({
-        strategy, symbol: sig.symbol, side: dir > 0 ? 'buy' : 'sell', strength: sig.strength, price,
-        requestedNavPct: sig.targetNavPct ?? settings?.trade_nav_percentage ?? 0, leverage: settings?.leverage ?? 1,
-        stopPrice: stopPrice === null || inst === undefined ? stopPrice : inst.roundPrice(stopPrice, dir > 0 ? 'buy' : 'sell'),
-        tradable: f?.tradable ?? false, reason: `${sig.reason}; ATR ${f?.atrPct?.toFixed(2) ?? '?'}% (${f?.volBucket ?? '?'})`,
-      });
-    }
+    const f = features.get(sig.symbol);
+    const dir = sig.direction === 'long' ? 1 : -1;
+    const atrAbs = f === undefined || f.atrPct === null ? null : (f.atrPct * price) / 100;
+    const stopPrice = stopPriceOf(settings, dir, price, atrAbs);
+    const inst = instruments.get(sig.symbol);
+    protos.push({
+      strategy, symbol: sig.symbol, side: dir > 0 ? 'buy' : 'sell', strength: sig.strength, price,
+      requestedNavPct: sig.targetNavPct ?? settings.trade_nav_percentage, leverage: settings.leverage,
+      stopPrice: stopPrice === null || inst === undefined ? stopPrice : inst.roundPrice(stopPrice, dir > 0 ? 'buy' : 'sell'),
+      tradable: f?.tradable ?? false, reason: `${sig.reason}; ATR ${f?.atrPct?.toFixed(2) ?? '?'}% (${f?.volBucket ?? '?'})`,
+    });
   }
 
   const built = buildIntents(protos, config, navUsd, (s) => instruments.get(s));

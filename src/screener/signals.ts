@@ -1,0 +1,65 @@
+import type { ConfigSet } from '../config/files.js';
+import type { StrategySettings } from '../config/schemas/strategy-config.js';
+import type { Timeframe } from '../domain/timeframe.js';
+import type { Regime } from '../ml/regimes.js';
+import type { BarsView, Signal, StrategyContext } from '../strategies/define-strategy.js';
+import { strategyPlugins } from '../strategies/registry.js';
+import { scoreModels } from './score-models.js';
+
+/** One strategy's signal with the settings it trades under and the close it was decided on. */
+export interface StrategySignal {
+  readonly strategy: string;
+  readonly settings: StrategySettings;
+  readonly signal: Signal;
+  readonly price: number;
+}
+
+/** What the signal collector reads: bars up to the decision bar, and the regime of a symbol. */
+export interface SignalSources {
+  bars(symbol: string, timeframe: Exclude<Timeframe, '1m'>): BarsView | undefined;
+  regime(symbol: string): Regime | null;
+  /** Only strategies whose timeframe this accepts decide (the kernel asks only those whose bar just closed). */
+  due?(timeframe: Timeframe): boolean;
+}
+
+/**
+ * Lets every enabled strategy decide at `atMs`: the one place, shared by the screener and the kernel,
+ * where plugins are created from their config and handed a read-only context.
+ */
+export function collectSignals(config: ConfigSet, atMs: number, src: SignalSources): StrategySignal[] {
+  const out: StrategySignal[] = [];
+  for (const [id, entry] of Object.entries(config.strategy_registry.strategies)) {
+    const settings = config.strategy_config.strategies[id];
+    if (!entry.enabled || settings === undefined || settings.timeframe === '1m') continue;
+    const tf = settings.timeframe;
+    if (src.due !== undefined && !src.due(tf)) continue;
+    const plugin = strategyPlugins.get(entry.plugin);
+    const instance = plugin.create(plugin.params.parse(settings.params));
+    const views = new Map<string, BarsView>();
+    for (const symbol of settings.symbols ?? config.strategy_config.universe) {
+      const v = src.bars(symbol, tf);
+      if (v !== undefined && v.length > 0) views.set(symbol, v);
+    }
+    const ctx: StrategyContext = {
+      timeMs: atMs,
+      timeframe: tf,
+      symbols: [...views.keys()],
+      bars: (symbol) => views.get(symbol),
+      regime: (symbol) => src.regime(symbol),
+      score: (model, symbol) => {
+        const v = views.get(symbol);
+        return v === undefined ? undefined : scoreModels.find(model)?.score(v);
+      },
+    };
+    for (const signal of instance.onBar(ctx)) out.push({ strategy: id, settings, signal, price: views.get(signal.symbol)?.close.at(-1) ?? Number.NaN });
+  }
+  return out;
+}
+
+/** The protective stop of an entry at `price`, from the strategy's stop setting; `null` for a declared opt-out or no ATR. */
+export function stopPriceOf(settings: StrategySettings, direction: 1 | -1, price: number, atrAbs: number | null): number | null {
+  const stop = settings.stop;
+  if (stop.type === 'none') return null;
+  if (stop.type === 'pct') return price * (1 - (direction * stop.pct) / 100);
+  return atrAbs === null ? null : price - direction * stop.multiple * atrAbs;
+}
