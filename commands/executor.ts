@@ -5,8 +5,10 @@ import { BaseCommand } from './base-command.js';
 export default class Executor extends BaseCommand<typeof Executor> {
   static override summary = 'Run the trading cycle: signals → intents → risk → sizing → router → venue → telemetry.';
   static override description = `DRY-RUN on the paper venue by default. PRODUCTION only with ENV=prod (or testnet) and ALLOW_PROD_WRITE=1
-and an account whose trading mode is "live". Not available in this build: the kernel, router and venue adapters are not built yet;
-the command says so and exits 1 rather than pretend to trade.`;
+and an account whose trading mode is "live".
+--replay --from --to runs the cycle over cached history on the paper venue, as fast as it goes, writing every telemetry file
+(orders.jsonl, risk_vetoes.jsonl, nav.jsonl, positions.json, heartbeat, risk state) under --state-dir. --once and --loop (live
+cycles on the wall clock, with the order router) are not available in this build: the command says so and exits 1.`;
   static override examples = [
     { description: 'Dry-run replay of a month of bundled history', command: 'ENV=dev <%= config.bin %> <%= command.id %> --replay --from 2024-01-01 --to 2024-02-01' },
     { description: 'One cycle, then exit', command: '<%= config.bin %> <%= command.id %> --once' },
@@ -21,7 +23,30 @@ the command says so and exits 1 rather than pretend to trade.`;
     account: Flags.string({ summary: 'Account of venues.json to run (default: default_account).' }),
   };
 
-  async run(): Promise<never> {
-    throw new NotAvailableError('hedge executor cannot run yet: the kernel, order router and venue adapters are not part of this build. Nothing was traded and no order was sent.');
+  async run(): Promise<unknown> {
+    if (!this.flags.replay)
+      throw new NotAvailableError('hedge executor cannot run live cycles yet (--once, --loop): the order router and live cycle are not part of this build. Nothing was traded and no order was sent. --replay works.');
+    const [{ runReplay }, { loadConfig }, { appendLineage }, { readRuntimeEnv }, { parseIsoMs, systemClock }, { UsageError }, { statePaths }, path] = await Promise.all([
+      import('../src/kernel/replay.js'), import('../src/config/load.js'), import('../src/audit/lineage.js'), import('../src/config/env.js'),
+      import('../src/core/clock.js'), import('../src/core/errors.js'), import('../src/telemetry/state-paths.js'), import('node:path'),
+    ]);
+    const fromMs = this.flags.from === undefined ? undefined : parseIsoMs(this.flags.from);
+    const toMs = this.flags.to === undefined ? undefined : parseIsoMs(this.flags.to);
+    if (fromMs === undefined || toMs === undefined || toMs <= fromMs) throw new UsageError(`--replay needs --from and --to as ISO dates with from < to, were ${this.flags.from ?? '(none)'} and ${this.flags.to ?? '(none)'}`);
+    const env = readRuntimeEnv();
+    const stateDir = path.resolve(this.flags['state-dir']);
+    const loaded = loadConfig({ configDir: path.resolve(this.flags['config-dir']), profile: this.flags.profile });
+    appendLineage(statePaths(stateDir).lineage, loaded, { by: 'executor', env: env.env, clock: systemClock, auditOk: null });
+    const log = await this.logger();
+    log.info('executor.started', { mode: 'DRY-RUN replay', from: this.flags.from, to: this.flags.to, config_fingerprint: loaded.fingerprint });
+    if (!this.jsonEnabled()) this.logToStderr(`hedge executor: DRY-RUN replay on the paper venue (${this.flags.from} → ${this.flags.to}); no order leaves this machine`);
+    const summary = await runReplay({ loaded, stateDir, fromMs, toMs, env: env.env, account: this.flags.account });
+    log.info('executor.finished', { cycles: summary.cycles, orders: summary.orders, nav_end_usd: summary.navEndUsd });
+    if (!this.jsonEnabled()) {
+      this.log(`${summary.cycles} cycle(s) · orders submitted ${summary.orders.submitted}, fills ${summary.orders.filled}, rejected ${summary.orders.rejected}, vetoed ${summary.orders.vetoed}`);
+      this.log(`NAV ${summary.navStartUsd.toFixed(2)} → ${summary.navEndUsd.toFixed(2)} USD · open positions: ${summary.positions.map((p) => `${p.symbol} ${p.qty} (${p.strategy})`).join(', ') || 'none'}`);
+      for (const [k, f] of Object.entries(summary.files)) this.log(`  ${k.padEnd(10)} ${f}`);
+    }
+    return summary;
   }
 }

@@ -17,6 +17,8 @@ export const LogEvents = {
   'data.gap_detected': 'missing bars found in market data',
   'screener.finished': 'the universe was screened into intents and vetoes',
   'risk.killed': 'the kill switch was engaged',
+  'executor.started': 'the executor started, with its mode',
+  'executor.finished': 'the executor finished a run',
   'risk.resumed': 'an operator lifted the kill switch or a reduce-only state',
 } as const;
 

@@ -21,7 +21,7 @@ describe('hedge CLI', () => {
     const r = await runCliAsync([c]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('NOT_AVAILABLE');
-    expect(r.stderr).toMatch(/cannot run yet/);
+    expect(r.stderr).toMatch(/cannot run (live cycles )?yet/);
     expect(r.stderr).not.toContain('Warning');
   });
 
