@@ -51,3 +51,11 @@ export function parseIsoMs(text: string): number | undefined {
   const ms = Date.parse(withZone);
   return Number.isFinite(ms) ? ms : undefined;
 }
+
+/** Measures elapsed wall time for latency figures (never for decisions, which read the injected Clock). */
+export class Stopwatch {
+  private readonly start = performance.now();
+  elapsedMs(): number {
+    return performance.now() - this.start;
+  }
+}

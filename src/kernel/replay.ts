@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { ManualClock } from '../core/clock.js';
+import { ManualClock, Stopwatch } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { Environment } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -45,6 +45,10 @@ export interface ReplaySummary {
   readonly positions: { readonly symbol: string; readonly strategy: string; readonly qty: number }[];
   readonly configFingerprint: string;
   readonly files: Record<string, string>;
+  /** Decision latency of each cycle (strategies, sizing, risk; no venue calls, telemetry writes or model refits), in ms. */
+  readonly decisionMs: { readonly median: number; readonly p99: number; readonly max: number };
+  /** Time spent refitting regime models (once a day per symbol), in ms. */
+  readonly regimeRefitMs: number;
 }
 
 /**
@@ -90,6 +94,9 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
   const regimes = new Map<string, { day: number; regime: Regime | null }>();
   let cycle = 0;
   let navStart: number | null = null;
+  const decisionTimes: number[] = [];
+  let refitMs = 0;
+  let refitTotalMs = 0;
 
   const feed = new ReplayFeed(universe.map((s) => seriesOf(s, '1h')), { fromMs: o.fromMs, toMs: o.toMs });
   try {
@@ -120,6 +127,9 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
       navStart ??= nav;
       risk.observeNav(nav, T);
       // 4. strategies whose bar closed decide
+      const watch = new Stopwatch();
+      let venueMs = 0;
+      refitMs = 0;
       const signals = collectSignals(config, T, {
         due: (tf) => T % timeframeMs[tf] === 0,
         bars: (symbol, tf) => {
@@ -169,6 +179,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
           counts.vetoed++;
           continue;
         }
+        const sent = new Stopwatch();
         await venue.setLeverage(symbol, size.leverage);
         const entry = await venue.createOrder({ clientOrderId: nextId(strategy, symbol), symbol, side: size.side, type: 'market', qty: size.qty, reduceOnly: false });
         emit(entry, strategy);
@@ -181,7 +192,12 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
           if (stop.status === 'new') stopId = stop.clientOrderId;
         }
         owner.set(symbol, { strategy, stopId, stopPrice: stopId === null ? null : stopPrice, openedTs: T });
+        venueMs += sent.elapsedMs();
       }
+      // model maintenance (the daily regime refit) is not a decision: it belongs off the cycle
+      const decisionMs = watch.elapsedMs() - venueMs - refitMs;
+      refitTotalMs += refitMs;
+      decisionTimes.push(decisionMs);
       // 5. what the cycle leaves behind
       const after = venue.account.balance();
       navLog.append({
@@ -191,7 +207,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
       navLog.flush();
       writeJsonAtomic(paths.positions, positionsSnapshot(T, cycleId, after.marginBalance));
       writeJsonAtomic(paths.heartbeat('executor'), {
-        schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, service: 'executor', pid: process.pid, host: os.hostname(), status: 'running', cycle, cycle_ms: null, lag_ms: null, last_error: null, config_fingerprint: fingerprint,
+        schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, service: 'executor', pid: process.pid, host: os.hostname(), status: 'running', cycle, cycle_ms: decisionMs, lag_ms: null, last_error: null, config_fingerprint: fingerprint,
       });
       saveRiskState(paths.riskState, risk.state);
     }
@@ -206,6 +222,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
     navStartUsd: navStart ?? account.starting_nav_usd, navEndUsd: end,
     positions: venue.account.symbols().map((symbol) => ({ symbol, strategy: owner.get(symbol)?.strategy ?? 'unknown', qty: venue.account.qtyOf(symbol) })),
     configFingerprint: fingerprint,
+    decisionMs: latencyStats(decisionTimes),
+    regimeRefitMs: refitTotalMs,
     files: { orders: paths.orders, vetoes: paths.vetoes, nav: paths.nav, positions: paths.positions, heartbeat: paths.heartbeat('executor'), riskState: paths.riskState },
   };
 
@@ -282,10 +300,18 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
     const cached = regimes.get(symbol);
     if (cached?.day === day) return cached.regime;
     const s = seriesOf(symbol, '1h');
+    const refit = new Stopwatch();
     const reading = regimeAt(s, lastClosedIndex(s, T), o.stateDir, clock);
+    refitMs += refit.elapsedMs();
     regimes.set(symbol, { day, regime: reading?.regime ?? null });
     return reading?.regime ?? null;
   }
+}
+
+function latencyStats(xs: number[]): ReplaySummary['decisionMs'] {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+  return { median: q(0.5), p99: q(0.99), max: s.at(-1) ?? 0 };
 }
 
 /** Index of the last bar of `s` closed by `atMs`, −1 when none. */

@@ -24,6 +24,11 @@ export interface FitOptions {
   readonly iterations: number;
   /** Stop when the log-likelihood improves by less than this (also when it falls), as hmmlearn does. */
   readonly tol: number;
+  /**
+   * Floor on every variance after each M-step, so a state that collapses onto identical values cannot
+   * reach zero variance. 0 (the default) is hmmlearn's plain maximum likelihood, which then fails.
+   */
+  readonly minCovar?: number;
 }
 
 export interface FitResult {
@@ -137,7 +142,7 @@ export class GaussianHmm {
       const model = it === 0 ? this : new GaussianHmm(params);
       const stats = model.accumulate(x);
       history.push(stats.loglik);
-      params = model.mstep(x, stats);
+      params = model.mstep(x, stats, options.minCovar ?? 0);
       iterations++;
       const n = history.length;
       if (n >= 2 && (history[n - 1] ?? 0) - (history[n - 2] ?? 0) < options.tol) {
@@ -306,7 +311,7 @@ export class GaussianHmm {
   }
 
   /** Maximum-likelihood M-step (hmmlearn with priors at their neutral values and covars_prior=0). */
-  private mstep(_x: Observations, s: ReturnType<GaussianHmm['accumulate']>): GaussianHmmParams {
+  private mstep(_x: Observations, s: ReturnType<GaussianHmm['accumulate']>, minCovar: number): GaussianHmmParams {
     const K = this.states;
     const D = this.dims;
     const startprob = normalize(Array.from(s.start, (v) => Math.max(v, 0)));
@@ -317,7 +322,7 @@ export class GaussianHmm {
         const mu = means[k]?.[d] ?? 0;
         const denom = s.post[k] ?? 0;
         const num = (s.obs2[k * D + d] ?? 0) - 2 * mu * (s.obs[k * D + d] ?? 0) + mu * mu * denom;
-        return num / Math.max(denom, 1e-5);
+        return Math.max(num / Math.max(denom, 1e-5), minCovar);
       }),
     );
     return { startprob, transmat, means, covars };

@@ -28,7 +28,17 @@ export function regimeAt(series: CandleSeries, lastIndex: number, stateDir: stri
   const returns = new Float64Array(lastIndex - from + 1);
   for (let i = from; i <= lastIndex; i++) returns[i - from] = Math.log((series.close[i] ?? 1) / (series.close[i - 1] ?? 1));
   const x = univariate(returns);
-  const fit = new GaussianHmm(initialParams(x, 3, 42)).fit(x, { iterations: 100, tol: 1e-3 });
+  let variance = 0;
+  for (const r of returns) variance += r * r;
+  variance /= returns.length;
+  if (!(variance > 0)) return null; // a flat market has no regimes to tell apart
+  let fit: ReturnType<GaussianHmm['fit']>;
+  try {
+    // the variance floor keeps a state from collapsing onto a run of identical returns
+    fit = new GaussianHmm(initialParams(x, 3, 42)).fit(x, { iterations: 100, tol: 1e-3, minCovar: variance * 1e-6 });
+  } catch {
+    return null;
+  }
   const states = new GaussianHmm(fit.params).filteredStates(x);
   const labels = labelRegimes(fit.params);
   const training = {

@@ -71,3 +71,14 @@ describe('Gaussian HMM agrees with hmmlearn 0.3.3 (test/fixtures/hmm, diag, cova
     for (const p of post) expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 });
+
+describe('variance floor', () => {
+  it('keeps a state from collapsing onto a run of identical values when asked to', () => {
+    const values = [...Array.from({ length: 300 }, () => 0), ...Array.from({ length: 300 }, (_, i) => Math.sin(i) * 0.01)];
+    const xs = univariate(values);
+    const start = { startprob: [0.5, 0.5], transmat: [[0.9, 0.1], [0.1, 0.9]], means: [[0], [0.001]], covars: [[1e-6], [1e-4]] };
+    const floored = new GaussianHmm(start).fit(xs, { iterations: 50, tol: -Infinity, minCovar: 1e-10 });
+    expect(floored.params.covars.flat().every((v) => v >= 1e-10)).toBe(true);
+    expect(() => new GaussianHmm(start).fit(xs, { iterations: 50, tol: -Infinity })).toThrow(/positive variances/);
+  });
+});
