@@ -1,4 +1,7 @@
+import { existsSync, statSync, truncateSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
 import { ManualClock, Stopwatch } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { Environment } from '../config/env.js';
@@ -13,17 +16,42 @@ import { loadBundledInstruments } from '../market/instrument-provider.js';
 import { ReplayFeed } from '../market/replay-feed.js';
 import type { Regime } from '../ml/regimes.js';
 import { RiskEngine, type PortfolioView } from '../risk/risk-engine.js';
-import { loadRiskState, saveRiskState } from '../risk/risk-state.js';
+import { loadRiskState, RiskStateSchema, saveRiskState } from '../risk/risk-state.js';
 import { sizeOrder } from '../risk/size-model.js';
 import { vetoRecordOf } from '../risk/veto-record.js';
 import { regimeAt } from '../screener/regime-models.js';
 import { collectSignals, stopPriceOf } from '../screener/signals.js';
-import { writeJsonAtomic } from '../telemetry/atomic-json.js';
+import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
 import { statePaths } from '../telemetry/state-paths.js';
-import { PaperVenue } from '../venues/paper/paper-venue.js';
+import { PaperVenue, type PaperVenueState } from '../venues/paper/paper-venue.js';
 import { orderEvent } from './order-events.js';
+
+/**
+ * `cache/replay_checkpoint.json`: written atomically at the end of every cycle, after the cycle's
+ * telemetry; it is the commit point. A replay killed at any instant restarts from it: the streams are cut
+ * back to the offsets it recorded (dropping what a half-done cycle appended), the paper venue, the risk
+ * state and the executor's books are restored, and the next cycle runs as it would have.
+ */
+const CheckpointSchema = z.strictObject({
+  schema_version: z.literal(1),
+  config_fingerprint: z.string(),
+  from_ms: z.number(),
+  to_ms: z.number(),
+  account: z.string(),
+  cycle: z.number().int(),
+  last_close_ms: z.number(),
+  offsets: z.strictObject({ orders: z.number(), vetoes: z.number(), nav: z.number() }),
+  counts: z.strictObject({ submitted: z.number(), filled: z.number(), rejected: z.number(), vetoed: z.number() }),
+  nav_start_usd: z.number().nullable(),
+  owner: z.array(z.tuple([z.string(), z.strictObject({ strategy: z.string(), stopId: z.string().nullable(), stopPrice: z.number().nullable(), openedTs: z.number() })])),
+  strategy_of_order: z.array(z.tuple([z.string(), z.string()])),
+  funding_index: z.array(z.tuple([z.string(), z.number()])),
+  risk: RiskStateSchema,
+  paper: z.custom<PaperVenueState>((v) => typeof v === 'object' && v !== null),
+});
+type Checkpoint = z.infer<typeof CheckpointSchema>;
 
 export interface ReplayOptions {
   readonly loaded: LoadedConfig;
@@ -39,6 +67,8 @@ export interface ReplaySummary {
   readonly from: string;
   readonly to: string;
   readonly cycles: number;
+  /** Whether this run continued from a checkpoint left by an earlier (interrupted) run. */
+  readonly resumed: boolean;
   readonly orders: { readonly submitted: number; readonly filled: number; readonly rejected: number; readonly vetoed: number };
   readonly navStartUsd: number;
   readonly navEndUsd: number;
@@ -82,23 +112,32 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
     spreadBps: venueCfg.slippage.spread_bps, impactBpsPer10kUsd: venueCfg.slippage.impact_bps_per_10k_usd,
   });
   const paths = statePaths(o.stateDir);
-  const risk = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock, loadRiskState(paths.riskState, o.fromMs));
+  const checkpointFile = path.join(paths.cacheDir, 'replay_checkpoint.json');
+  const checkpoint = loadCheckpoint(checkpointFile, { fingerprint, fromMs: o.fromMs, toMs: o.toMs, account: accountId }, [paths.orders, paths.vetoes, paths.nav]);
+  if (checkpoint !== undefined) {
+    // cut the streams back to the last completed cycle: what a half-done cycle wrote is redone below
+    truncateTo(paths.orders, checkpoint.offsets.orders);
+    truncateTo(paths.vetoes, checkpoint.offsets.vetoes);
+    truncateTo(paths.nav, checkpoint.offsets.nav);
+    venue.restore(checkpoint.paper);
+  }
+  const risk = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock, checkpoint?.risk ?? loadRiskState(paths.riskState, o.fromMs));
   const orders = new JsonlWriter(paths.orders, 'every');
   const vetoes = new JsonlWriter(paths.vetoes, 'every');
   const navLog = new JsonlWriter(paths.nav, 'batch');
   const funding = new Map([['BTCUSDT', loadBundledFunding()]]);
-  const fundingIdx = new Map<string, number>();
-  const owner = new Map<string, { strategy: string; stopId: string | null; stopPrice: number | null; openedTs: number }>();
-  const strategyOfOrder = new Map<string, string>();
-  const counts = { submitted: 0, filled: 0, rejected: 0, vetoed: 0 };
+  const fundingIdx = new Map<string, number>(checkpoint?.funding_index ?? []);
+  const owner = new Map<string, { strategy: string; stopId: string | null; stopPrice: number | null; openedTs: number }>(checkpoint?.owner ?? []);
+  const strategyOfOrder = new Map<string, string>(checkpoint?.strategy_of_order ?? []);
+  const counts = { ...(checkpoint?.counts ?? { submitted: 0, filled: 0, rejected: 0, vetoed: 0 }) };
   const regimes = new Map<string, { day: number; regime: Regime | null }>();
-  let cycle = 0;
-  let navStart: number | null = null;
+  let cycle = checkpoint?.cycle ?? 0;
+  let navStart: number | null = checkpoint?.nav_start_usd ?? null;
   const decisionTimes: number[] = [];
   let refitMs = 0;
   let refitTotalMs = 0;
 
-  const feed = new ReplayFeed(universe.map((s) => seriesOf(s, '1h')), { fromMs: o.fromMs, toMs: o.toMs });
+  const feed = new ReplayFeed(universe.map((s) => seriesOf(s, '1h')), { fromMs: checkpoint === undefined ? o.fromMs : checkpoint.last_close_ms + 1, toMs: o.toMs });
   try {
     for (const tick of feed.ticks()) {
       const T = tick.closeTimeMs;
@@ -210,6 +249,15 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
         schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, service: 'executor', pid: process.pid, host: os.hostname(), status: 'running', cycle, cycle_ms: decisionMs, lag_ms: null, last_error: null, config_fingerprint: fingerprint,
       });
       saveRiskState(paths.riskState, risk.state);
+      // the commit point of the cycle
+      navLog.flush();
+      const live = new Set([...owner.values()].map((h) => h.stopId).filter((id): id is string => id !== null));
+      const cp: Checkpoint = {
+        schema_version: 1, config_fingerprint: fingerprint, from_ms: o.fromMs, to_ms: o.toMs, account: accountId, cycle, last_close_ms: T,
+        offsets: { orders: sizeOf(paths.orders), vetoes: sizeOf(paths.vetoes), nav: sizeOf(paths.nav) }, counts: { ...counts }, nav_start_usd: navStart,
+        owner: [...owner], strategy_of_order: [...strategyOfOrder].filter(([id]) => live.has(id)), funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(),
+      };
+      writeJsonAtomic(checkpointFile, cp);
     }
   } finally {
     orders.close();
@@ -218,7 +266,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
   }
   const end = venue.account.balance().marginBalance;
   return {
-    account: accountId, from: new Date(o.fromMs).toISOString(), to: new Date(o.toMs).toISOString(), cycles: cycle, orders: counts,
+    account: accountId, from: new Date(o.fromMs).toISOString(), to: new Date(o.toMs).toISOString(), cycles: cycle, resumed: checkpoint !== undefined, orders: counts,
     navStartUsd: navStart ?? account.starting_nav_usd, navEndUsd: end,
     positions: venue.account.symbols().map((symbol) => ({ symbol, strategy: owner.get(symbol)?.strategy ?? 'unknown', qty: venue.account.qtyOf(symbol) })),
     configFingerprint: fingerprint,
@@ -306,6 +354,33 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
     regimes.set(symbol, { day, regime: reading?.regime ?? null });
     return reading?.regime ?? null;
   }
+}
+
+function sizeOf(file: string): number {
+  return existsSync(file) ? statSync(file).size : 0;
+}
+
+function truncateTo(file: string, size: number): void {
+  if (existsSync(file) && statSync(file).size > size) truncateSync(file, size);
+}
+
+/**
+ * The checkpoint of this very run, if one exists. A checkpoint of another run (other config, range or
+ * account), or telemetry with no checkpoint, is refused: a replay never mixes its records with others'.
+ */
+function loadCheckpoint(file: string, run: { fingerprint: string; fromMs: number; toMs: number; account: string }, streams: string[]): Checkpoint | undefined {
+  const raw = readJsonSnapshot(file);
+  if (raw === undefined) {
+    const used = streams.filter((f) => sizeOf(f) > 0);
+    if (used.length > 0) throw new UsageError(`${path.dirname(used[0] ?? '')} already holds telemetry of another run (${used.map((f) => path.basename(f)).join(', ')}); give this replay its own --state-dir`);
+    return undefined;
+  }
+  const cp = CheckpointSchema.safeParse(raw);
+  if (!cp.success) throw new UsageError(`${file} is not a replay checkpoint hedge can read (${cp.error.issues[0]?.message ?? ''})`);
+  const c = cp.data;
+  if (c.config_fingerprint !== run.fingerprint || c.from_ms !== run.fromMs || c.to_ms !== run.toMs || c.account !== run.account)
+    throw new UsageError(`${file} belongs to another run (config ${c.config_fingerprint.slice(0, 12)}, ${new Date(c.from_ms).toISOString()} → ${new Date(c.to_ms).toISOString()}, account ${c.account}); give this replay its own --state-dir`);
+  return c;
 }
 
 function latencyStats(xs: number[]): ReplaySummary['decisionMs'] {

@@ -52,6 +52,17 @@ describe('hedge executor --replay (dry-run on the paper venue)', () => {
     b.cleanup();
   });
 
+  it('continues its own run and refuses to mix its records with another run\'s', async () => {
+    const t = tempDir();
+    const first = await replay(t.dir);
+    const again = await replay(t.dir);
+    expect(again).toMatchObject({ resumed: true, cycles: first.cycles, navEndUsd: first.navEndUsd });
+    const other = await runCliAsync(['executor', '--replay', '--from', '2024-02-01', '--to', '2024-02-03', '--state-dir', t.dir]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('belongs to another run');
+    t.cleanup();
+  });
+
   it('says plainly that live cycles are not available', async () => {
     const r = await runCliAsync(['executor', '--once']);
     expect(r.code).toBe(1);

@@ -4,19 +4,31 @@ import { spawn } from 'node:child_process';
  * Starts `node <script> ...args`, waits for its first line of output (it is running), kills it with
  * SIGKILL `delayMs` later, and returns the complete lines it printed: a line cut by the kill is not one.
  */
-export function runAndKill(script: string, args: readonly string[], delayMs: number): Promise<string[]> {
+export function runAndKill(script: string, args: readonly string[], delayMs: number, armOn: 'stdout' | 'stderr' = 'stdout'): Promise<string[]> {
+  return runUntilKilled(script, args, delayMs, armOn).then((r) => r.lines);
+}
+
+/** As `runAndKill`, also saying whether the process finished on its own (exit code) before the kill. */
+export function runUntilKilled(script: string, args: readonly string[], delayMs: number, armOn: 'stdout' | 'stderr' = 'stdout'): Promise<{ lines: string[]; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
     let out = '';
+    let err = '';
     let armed = false;
+    const arm = () => {
+      if (armed) return;
+      armed = true;
+      setTimeout(() => child.kill('SIGKILL'), delayMs);
+    };
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (!armed && out.includes('\n')) {
-        armed = true;
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }
+      if (armOn === 'stdout' && out.includes('\n')) arm();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (armOn === 'stderr' && err.includes('\n')) arm();
     });
     child.on('error', reject);
-    child.on('close', () => resolve(out.split('\n').slice(0, -1)));
+    child.on('close', (code) => resolve({ lines: out.split('\n').slice(0, -1), code }));
   });
 }

@@ -2,12 +2,19 @@ import type { LeverageBracket } from '../../domain/instrument.js';
 import type { Balance, OrderSide, Position } from '../../domain/order.js';
 import { isolatedLiquidationPrice, maintenanceMargin } from './liquidation.js';
 
-interface PositionState {
+export interface PositionState {
   qty: number;
   entryPrice: number;
   leverage: number;
   /** Isolated margin: posted at entry, topped by funding received, drained by funding paid. */
   margin: number;
+}
+
+/** The paper account as data, for checkpoints. */
+export interface PaperAccountState {
+  readonly wallet: number;
+  readonly positions: [string, PositionState][];
+  readonly marks: [string, number][];
 }
 
 /** What one fill did to the account. */
@@ -28,6 +35,20 @@ export class PaperAccount {
 
   constructor(startingBalanceUsd: number) {
     this.wallet = startingBalanceUsd;
+  }
+
+  /** The account as plain data (a deep copy). */
+  snapshot(): PaperAccountState {
+    return { wallet: this.wallet, positions: [...this.positions].map(([k, v]) => [k, { ...v }]), marks: [...this.marks] };
+  }
+
+  /** Replaces the account's state with a snapshot. */
+  restore(state: PaperAccountState): void {
+    this.wallet = state.wallet;
+    this.positions.clear();
+    for (const [k, v] of state.positions) this.positions.set(k, { ...v });
+    this.marks.clear();
+    for (const [k, v] of state.marks) this.marks.set(k, v);
   }
 
   setMark(symbol: string, price: number): void {

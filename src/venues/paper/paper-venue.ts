@@ -9,7 +9,7 @@ import { Rejects } from '../errors.js';
 import type { Venue, VenueCapabilities } from '../port.js';
 import { rejectedOrder, unknownOrder } from '../rejected-order.js';
 import { barPath } from './bar-path.js';
-import { PaperAccount } from './paper-account.js';
+import { PaperAccount, type PaperAccountState } from './paper-account.js';
 
 export type { Level } from '../../domain/book.js';
 
@@ -29,6 +29,14 @@ export interface PaperVenueOptions {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The paper venue as data, for checkpoints: restoring it continues exactly where it was. */
+export interface PaperVenueState {
+  readonly account: PaperAccountState;
+  readonly orders: Order[];
+  readonly leverage: [string, number][];
+  readonly nextOrderId: string;
+}
 
 const FIRST_ORDER_ID = 2n ** 53n + 1n;
 
@@ -53,6 +61,23 @@ export class PaperVenue implements Venue {
   constructor(private readonly o: PaperVenueOptions) {
     this.id = o.id ?? 'paper';
     this.account = new PaperAccount(o.startingBalanceUsd);
+  }
+
+  /** The venue's whole state as plain data (books and undelivered fills excluded: they live within a cycle). */
+  snapshot(): PaperVenueState {
+    return { account: this.account.snapshot(), orders: [...this.orders.values()].map((o) => ({ ...o })), leverage: [...this.leverage], nextOrderId: String(this.nextOrderId) };
+  }
+
+  /** Replaces the venue's state with a snapshot. */
+  restore(state: PaperVenueState): void {
+    this.account.restore(state.account);
+    this.orders.clear();
+    for (const o of state.orders) this.orders.set(o.clientOrderId, { ...o });
+    this.leverage.clear();
+    for (const [k, v] of state.leverage) this.leverage.set(k, v);
+    this.nextOrderId = BigInt(state.nextOrderId);
+    this.books.clear();
+    this.fills.length = 0;
   }
 
   // ---- market data in -------------------------------------------------------------------------
