@@ -1,4 +1,4 @@
-import type { Timeframe } from './timeframe.js';
+import { timeframeMs, type Timeframe } from './timeframe.js';
 
 /** One OHLCV bar. `openTimeMs` is the bar's open time, UTC epoch ms. Volume is in the base asset. */
 export interface Candle {
@@ -65,4 +65,17 @@ export function seriesHead(s: CandleSeries, end: number): CandleSeries {
     close: s.close.subarray(0, end),
     volume: s.volume.subarray(0, end),
   };
+}
+
+/** Index of the last bar of `s` closed by `atMs` (open time + timeframe ≤ atMs), −1 when none. */
+export function lastClosedIndex(s: CandleSeries, atMs: number): number {
+  const step = timeframeMs[s.timeframe];
+  let lo = -1;
+  let hi = s.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((s.openTimeMs[mid] ?? 0) + step <= atMs) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

@@ -6,7 +6,7 @@ import { ManualClock, Stopwatch } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { Environment } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
-import { seriesHead, type CandleSeries } from '../domain/candle.js';
+import { lastClosedIndex, seriesHead, type CandleSeries } from '../domain/candle.js';
 import type { Fill, Order } from '../domain/order.js';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
 import { Atr } from '../indicators/atr.js';
@@ -389,18 +389,6 @@ function latencyStats(xs: number[]): ReplaySummary['decisionMs'] {
   return { median: q(0.5), p99: q(0.99), max: s.at(-1) ?? 0 };
 }
 
-/** Index of the last bar of `s` closed by `atMs`, −1 when none. */
-function lastClosedIndex(s: CandleSeries, atMs: number): number {
-  const step = timeframeMs[s.timeframe];
-  let lo = -1;
-  let hi = s.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((s.openTimeMs[mid] ?? 0) + step <= atMs) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 /** ATR(14) of 1h bars at the last bar closed by `atMs`, from the 200 bars before it. */
 function atrAt(s: CandleSeries, atMs: number): number | null {

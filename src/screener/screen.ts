@@ -1,8 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { LoadedConfig } from '../config/load.js';
-import { seriesHead, type CandleSeries } from '../domain/candle.js';
-import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
+import { lastClosedIndex, seriesHead, type CandleSeries } from '../domain/candle.js';
+import type { Timeframe } from '../domain/timeframe.js';
 import { Atr } from '../indicators/atr.js';
 import { CandleStore } from '../market/candle-store.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
@@ -89,17 +89,7 @@ export function screen(o: ScreenOptions): ScreenResult {
     }
     return s;
   };
-  const lastClosed = (s: CandleSeries, atMs: number) => {
-    const step = timeframeMs[s.timeframe];
-    let lo = -1;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((s.openTimeMs[mid] ?? 0) + step <= atMs) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lastClosed = lastClosedIndex;
   const atMs = o.atMs ?? Math.max(...universe.map((s) => { const x = seriesOf(s, '1h'); return (x.openTimeMs[x.length - 1] ?? 0) + 3_600_000; }));
   if (!Number.isFinite(atMs)) throw new UsageError('no history for any symbol of the universe');
 
