@@ -42,3 +42,14 @@ export class Atr implements Streaming<Hlc, number> {
     return this.prev;
   }
 }
+
+/**
+ * ATR(period) at bar `last` of a series, warmed up on the `warmBars` bars before it: the one way the
+ * screener and the executor read volatility at a bar, so both see the same number.
+ */
+export function atrAtIndex(s: { readonly high: Float64Array; readonly low: Float64Array; readonly close: Float64Array }, last: number, period = 14, warmBars = 500): number | null {
+  const atr = new Atr(period);
+  let v: number | null = null;
+  for (let i = Math.max(0, last - warmBars); i <= last; i++) v = atr.update({ high: s.high[i] ?? 0, low: s.low[i] ?? 0, close: s.close[i] ?? 0 });
+  return v;
+}

@@ -9,7 +9,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { lastClosedIndex, seriesHead, type CandleSeries } from '../domain/candle.js';
 import type { Fill, Order } from '../domain/order.js';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
-import { Atr } from '../indicators/atr.js';
+import { atrAtIndex } from '../indicators/atr.js';
 import { CandleStore } from '../market/candle-store.js';
 import { loadBundledFunding } from '../market/history.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
@@ -197,7 +197,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
         if (want === 0 || venue.account.qtyOf(symbol) !== 0) continue;
         const inst = instruments.get(symbol);
         if (inst === undefined) continue;
-        const atr = atrAt(seriesOf(symbol, '1h'), T);
+        const hourly = seriesOf(symbol, '1h');
+        const atr = atrAtIndex(hourly, lastClosedIndex(hourly, T));
         const size = sizeOrder({
           navUsd: nav, price, side: want > 0 ? 'buy' : 'sell', instrument: inst, leverage: settings.leverage,
           target: { kind: 'nav_pct', pct: signal.targetNavPct ?? settings.trade_nav_percentage },
@@ -390,11 +391,3 @@ function latencyStats(xs: number[]): ReplaySummary['decisionMs'] {
 }
 
 
-/** ATR(14) of 1h bars at the last bar closed by `atMs`, from the 200 bars before it. */
-function atrAt(s: CandleSeries, atMs: number): number | null {
-  const last = lastClosedIndex(s, atMs);
-  const atr = new Atr(14);
-  let v: number | null = null;
-  for (let i = Math.max(0, last - 200); i <= last; i++) v = atr.update({ high: s.high[i] ?? 0, low: s.low[i] ?? 0, close: s.close[i] ?? 0 });
-  return v;
-}
