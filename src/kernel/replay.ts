@@ -26,6 +26,7 @@ import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
 import { statePaths } from '../telemetry/state-paths.js';
 import { PaperVenue, type PaperVenueState } from '../venues/paper/paper-venue.js';
+import { acquireInstanceLock, instanceLockFile } from './instance-lock.js';
 import { orderEvent } from './order-events.js';
 
 /**
@@ -89,6 +90,18 @@ export interface ReplaySummary {
  * position snapshot is written as the executor writes it. One symbol is held by one strategy at a time.
  */
 export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
+  // one executor per account and state dir: a second one would interleave orders and checkpoints
+  const accountId = o.account ?? o.loaded.config.venues.default_account;
+  if (!(accountId in o.loaded.config.venues.accounts)) return replayHoldingLock(o); // refuses the unknown account with its message
+  const lock = acquireInstanceLock(instanceLockFile(statePaths(o.stateDir).cacheDir, 'executor', accountId), 'executor', accountId);
+  try {
+    return await replayHoldingLock(o);
+  } finally {
+    lock.release();
+  }
+}
+
+async function replayHoldingLock(o: ReplayOptions): Promise<ReplaySummary> {
   const { config, fingerprint } = o.loaded;
   const accountId = o.account ?? config.venues.default_account;
   const account = config.venues.accounts[accountId];

@@ -1,0 +1,148 @@
+import { linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, closeSync, fsyncSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isoOf, systemClock, type Clock } from '../core/clock.js';
+import { HedgeError, ExitCode } from '../core/errors.js';
+
+/** Another live process already runs this service on this account and state dir. */
+export class AlreadyRunningError extends HedgeError {
+  readonly code = 'ALREADY_RUNNING';
+  readonly retryable = false;
+  readonly exitCode = ExitCode.Runtime;
+}
+
+/** What a lock file holds: enough for an operator to find the holder. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly service: string;
+  readonly account: string;
+  readonly started: string;
+}
+
+/** A held lock; `release` removes the file only if it is still ours. */
+export interface InstanceLock {
+  readonly file: string;
+  release(): void;
+}
+
+/** Where the lock of one service on one account lives under a state dir. */
+export function instanceLockFile(cacheDir: string, service: string, account: string): string {
+  return path.join(cacheDir, `${service}_${account}.lock`);
+}
+
+/**
+ * Takes the single-instance lock of a service on one account. The file is created exclusively
+ * (`wx`); a lock left by a process that died (SIGKILL, power loss) is recognised and taken over:
+ * its pid no longer exists, is our own pid (a container restarted us as the same pid), or now
+ * belongs to a process that is not node. A lock held by a live process, or by another host (a
+ * shared volume, where the pid cannot be checked), refuses with the holder's details.
+ */
+export function acquireInstanceLock(file: string, service: string, account: string, clock: Clock = systemClock): InstanceLock {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const me: LockHolder = { pid: process.pid, host: os.hostname(), service, account, started: isoOf(clock.nowMs()) };
+  const body = `${JSON.stringify(me)}\n`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (tryCreate(file, body)) return { file, release: () => releaseIfOurs(file) };
+    const raw = readOrEmpty(file);
+    if (raw === null) continue; // vanished between the two calls: try again
+    const holder = parseHolder(raw);
+    if (holder !== undefined && !isStale(holder)) throw refusal(file, holder);
+    // stale: move it aside under a private name, check that what moved is what was judged, then retry
+    const aside = `${file}.stale.${process.pid}`;
+    try {
+      renameSync(file, aside);
+    } catch {
+      continue;
+    }
+    const moved = readOrEmpty(aside);
+    if (moved !== raw) {
+      // a live process took the lock between our read and our rename: give it back and refuse
+      try {
+        linkSync(aside, file);
+      } catch {
+        /* someone else holds it again; their lock stands */
+      }
+      unlinkQuiet(aside);
+      const now = parseHolder(moved ?? '');
+      throw refusal(file, now ?? { pid: -1, host: 'unknown', service, account, started: 'unknown' });
+    }
+    unlinkQuiet(aside);
+  }
+  const holder = parseHolder(readOrEmpty(file) ?? '');
+  throw refusal(file, holder ?? { pid: -1, host: 'unknown', service, account, started: 'unknown' });
+}
+
+function tryCreate(file: string, body: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  try {
+    writeSync(fd, body);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function readOrEmpty(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+function parseHolder(raw: string): LockHolder | undefined {
+  try {
+    const v = JSON.parse(raw) as Partial<LockHolder>;
+    if (typeof v.pid === 'number' && typeof v.host === 'string') return v as LockHolder;
+  } catch {
+    /* a torn or empty file: the holder died while writing it */
+  }
+  return undefined;
+}
+
+function isStale(h: LockHolder): boolean {
+  if (h.host !== os.hostname()) return false;
+  if (h.pid === process.pid) return true;
+  try {
+    process.kill(h.pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  // the pid is alive: on Linux, make sure it is still a node process and not a reused pid
+  try {
+    const cmd = readFileSync(`/proc/${h.pid}/cmdline`, 'utf8');
+    return !/node/.test(cmd);
+  } catch {
+    return false;
+  }
+}
+
+function refusal(file: string, h: LockHolder): AlreadyRunningError {
+  return new AlreadyRunningError(
+    `another ${h.service ?? 'hedge'} already runs account "${h.account ?? '?'}" on this state dir: pid ${h.pid} on ${h.host}, started ${h.started} (lock ${file}). ` +
+      `Nothing was traded. Stop that process first; if it is gone (another host sharing this volume), delete the lock file.`,
+  );
+}
+
+function releaseIfOurs(file: string): void {
+  const raw = readOrEmpty(file);
+  const h = raw === null ? undefined : parseHolder(raw);
+  if (h?.pid === process.pid && h.host === os.hostname()) unlinkQuiet(file);
+}
+
+function unlinkQuiet(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
