@@ -40,9 +40,26 @@ cycles on the wall clock, with the order router) are not available in this build
     const log = await this.logger();
     log.info('executor.started', { mode: 'DRY-RUN replay', from: this.flags.from, to: this.flags.to, config_fingerprint: loaded.fingerprint });
     if (!this.jsonEnabled()) this.logToStderr(`hedge executor: DRY-RUN replay on the paper venue (${this.flags.from} → ${this.flags.to}); no order leaves this machine`);
-    const summary = await runReplay({ loaded, stateDir, fromMs, toMs, env: env.env, account: this.flags.account });
-    log.info('executor.finished', { cycles: summary.cycles, orders: summary.orders, nav_end_usd: summary.navEndUsd });
+    // SIGINT/SIGTERM (Ctrl-C, pm2 stop): finish the cycle, commit it, flush telemetry, release the lock, exit 0
+    const stop = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stop.signal.aborted) return;
+      log.info('executor.stopping', { signal });
+      if (!this.jsonEnabled()) this.logToStderr(`hedge executor: ${signal}: finishing the cycle, then stopping`);
+      stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let summary;
+    try {
+      summary = await runReplay({ loaded, stateDir, fromMs, toMs, env: env.env, account: this.flags.account, stop: stop.signal });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    log.info('executor.finished', { stopped: summary.stopped, cycles: summary.cycles, orders: summary.orders, nav_end_usd: summary.navEndUsd });
     if (!this.jsonEnabled()) {
+      if (summary.stopped) this.log(`stopped after cycle ${summary.cycles}; run the same command again to continue from there`);
       this.log(`${summary.cycles} cycle(s) · orders submitted ${summary.orders.submitted}, fills ${summary.orders.filled}, rejected ${summary.orders.rejected}, vetoed ${summary.orders.vetoed}`);
       this.log(`NAV ${summary.navStartUsd.toFixed(2)} → ${summary.navEndUsd.toFixed(2)} USD · open positions: ${summary.positions.map((p) => `${p.symbol} ${p.qty} (${p.strategy})`).join(', ') || 'none'}`);
       for (const [k, f] of Object.entries(summary.files)) this.log(`  ${k.padEnd(10)} ${f}`);

@@ -61,6 +61,8 @@ export interface ReplayOptions {
   readonly toMs: number;
   readonly env: Environment;
   readonly account?: string | undefined;
+  /** Aborted by SIGINT/SIGTERM: the replay finishes the cycle it is in, commits it, and returns. */
+  readonly stop?: AbortSignal | undefined;
 }
 
 export interface ReplaySummary {
@@ -70,6 +72,8 @@ export interface ReplaySummary {
   readonly cycles: number;
   /** Whether this run continued from a checkpoint left by an earlier (interrupted) run. */
   readonly resumed: boolean;
+  /** Whether the run was stopped (SIGINT/SIGTERM) before `to`; running it again continues from there. */
+  readonly stopped: boolean;
   readonly orders: { readonly submitted: number; readonly filled: number; readonly rejected: number; readonly vetoed: number };
   readonly navStartUsd: number;
   readonly navEndUsd: number;
@@ -150,6 +154,7 @@ async function replayHoldingLock(o: ReplayOptions): Promise<ReplaySummary> {
   let refitMs = 0;
   let refitTotalMs = 0;
 
+  let stopped = false;
   const feed = new ReplayFeed(universe.map((s) => seriesOf(s, '1h')), { fromMs: checkpoint === undefined ? o.fromMs : checkpoint.last_close_ms + 1, toMs: o.toMs });
   try {
     for (const tick of feed.ticks()) {
@@ -272,6 +277,14 @@ async function replayHoldingLock(o: ReplayOptions): Promise<ReplaySummary> {
         owner: [...owner], strategy_of_order: [...strategyOfOrder].filter(([id]) => live.has(id)), funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(),
       };
       writeJsonAtomic(checkpointFile, cp);
+      // the cycle is committed: let signal handlers run, and stop here if asked
+      if (o.stop !== undefined) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (o.stop.aborted) {
+          stopped = true;
+          break;
+        }
+      }
     }
   } finally {
     orders.close();
@@ -280,7 +293,7 @@ async function replayHoldingLock(o: ReplayOptions): Promise<ReplaySummary> {
   }
   const end = venue.account.balance().marginBalance;
   return {
-    account: accountId, from: new Date(o.fromMs).toISOString(), to: new Date(o.toMs).toISOString(), cycles: cycle, resumed: checkpoint !== undefined, orders: counts,
+    account: accountId, from: new Date(o.fromMs).toISOString(), to: new Date(o.toMs).toISOString(), cycles: cycle, resumed: checkpoint !== undefined, stopped, orders: counts,
     navStartUsd: navStart ?? account.starting_nav_usd, navEndUsd: end,
     positions: venue.account.symbols().map((symbol) => ({ symbol, strategy: owner.get(symbol)?.strategy ?? 'unknown', qty: venue.account.qtyOf(symbol) })),
     configFingerprint: fingerprint,

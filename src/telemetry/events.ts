@@ -19,6 +19,7 @@ export const LogEvents = {
   'risk.killed': 'the kill switch was engaged',
   'executor.started': 'the executor started, with its mode',
   'executor.finished': 'the executor finished a run',
+  'executor.stopping': 'the executor got SIGINT/SIGTERM: it finishes the cycle, flushes telemetry and exits',
   'risk.resumed': 'an operator lifted the kill switch or a reduce-only state',
 } as const;
 

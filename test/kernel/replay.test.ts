@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/core/paths.js';
 import type { ReplaySummary } from '../../src/kernel/replay.js';
 import { readJsonl } from '../../src/telemetry/jsonl-reader.js';
 import { HeartbeatSnapshot } from '../../src/telemetry/records/heartbeat.js';
@@ -62,6 +65,38 @@ describe('hedge executor --replay (dry-run on the paper venue)', () => {
     expect(other.stderr).toContain('belongs to another run');
     t.cleanup();
   });
+
+  it('SIGINT finishes the cycle, flushes telemetry and exits 0; the same command then continues to the end', async () => {
+    const t = tempDir();
+    const args = ['executor', '--replay', '--from', '2024-01-01', '--to', '2024-03-01', '--state-dir', t.dir, '--json'];
+    const child = spawn(process.execPath, [path.join(packageRoot, 'bin', 'run.js'), ...args], { cwd: packageRoot, env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '' } });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // wait until a few cycles are committed, then interrupt
+    const navFile = path.join(t.dir, 'logs', 'nav.jsonl');
+    for (let waited = 0; !existsSync(navFile) || readFileSync(navFile, 'utf8').split('\n').length < 50; waited += 20) {
+      if (waited > 60_000) throw new Error('the replay never got going');
+      await sleep(20);
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const s = JSON.parse(stdout) as ReplaySummary;
+    expect(s.stopped).toBe(true);
+    expect(s.cycles).toBeGreaterThanOrEqual(49);
+    expect(s.cycles).toBeLessThan(60 * 24 + 1);
+    // everything up to the last committed cycle is on disk, nothing beyond it
+    const nav = readJsonl(navFile, NavRecord);
+    expect(nav.badLines).toEqual([]);
+    expect(nav.records).toHaveLength(s.cycles);
+    expect(existsSync(path.join(t.dir, 'cache', 'executor_paper-main.lock'))).toBe(false);
+    const again = await runCliAsync(args);
+    expect(again.code, again.stderr).toBe(0);
+    const rest = JSON.parse(again.stdout) as ReplaySummary;
+    expect(rest).toMatchObject({ resumed: true, stopped: false, cycles: 60 * 24 + 1 });
+    expect(readJsonl(navFile, NavRecord).records).toHaveLength(60 * 24 + 1);
+    t.cleanup();
+  }, 180_000);
 
   it('says plainly that live cycles are not available', async () => {
     const r = await runCliAsync(['executor', '--once']);
