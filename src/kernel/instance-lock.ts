@@ -44,10 +44,10 @@ export function acquireInstanceLock(file: string, service: string, account: stri
   const body = `${JSON.stringify(me)}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(file, body)) return { file, release: () => releaseIfOurs(file) };
-    const raw = readOrEmpty(file);
+    const raw = readIfExists(file);
     if (raw === null) continue; // vanished between the two calls: try again
     const holder = parseHolder(raw);
-    if (holder !== undefined && !isStale(holder)) throw refusal(file, holder);
+    if (holder !== undefined && !isStale(holder)) throw refusal(file, raw);
     // stale: move it aside under a private name, check that what moved is what was judged, then retry
     const aside = `${file}.stale.${process.pid}`;
     try {
@@ -55,7 +55,7 @@ export function acquireInstanceLock(file: string, service: string, account: stri
     } catch {
       continue;
     }
-    const moved = readOrEmpty(aside);
+    const moved = readIfExists(aside);
     if (moved !== raw) {
       // a live process took the lock between our read and our rename: give it back and refuse
       try {
@@ -64,13 +64,11 @@ export function acquireInstanceLock(file: string, service: string, account: stri
         /* someone else holds it again; their lock stands */
       }
       unlinkQuiet(aside);
-      const now = parseHolder(moved ?? '');
-      throw refusal(file, now ?? { pid: -1, host: 'unknown', service, account, started: 'unknown' });
+      throw refusal(file, moved);
     }
     unlinkQuiet(aside);
   }
-  const holder = parseHolder(readOrEmpty(file) ?? '');
-  throw refusal(file, holder ?? { pid: -1, host: 'unknown', service, account, started: 'unknown' });
+  throw refusal(file, readIfExists(file));
 }
 
 function tryCreate(file: string, body: string): boolean {
@@ -90,7 +88,7 @@ function tryCreate(file: string, body: string): boolean {
   return true;
 }
 
-function readOrEmpty(file: string): string | null {
+function readIfExists(file: string): string | null {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
@@ -126,15 +124,17 @@ function isStale(h: LockHolder): boolean {
   }
 }
 
-function refusal(file: string, h: LockHolder): AlreadyRunningError {
+/** The refusal names the holder as its lock file records it (`raw`, as read; null or torn when unknown). */
+function refusal(file: string, raw: string | null): AlreadyRunningError {
+  const h: Partial<LockHolder> = parseHolder(raw ?? '') ?? {};
   return new AlreadyRunningError(
-    `another ${h.service ?? 'hedge'} already runs account "${h.account ?? '?'}" on this state dir: pid ${h.pid} on ${h.host}, started ${h.started} (lock ${file}). ` +
+    `another ${h.service ?? 'hedge'} already runs account "${h.account ?? '?'}" on this state dir: pid ${h.pid ?? '?'} on ${h.host ?? 'unknown host'}, started ${h.started ?? '?'} (lock ${file}). ` +
       `Nothing was traded. Stop that process first; if it is gone (another host sharing this volume), delete the lock file.`,
   );
 }
 
 function releaseIfOurs(file: string): void {
-  const raw = readOrEmpty(file);
+  const raw = readIfExists(file);
   const h = raw === null ? undefined : parseHolder(raw);
   if (h?.pid === process.pid && h.host === os.hostname()) unlinkQuiet(file);
 }

@@ -1,11 +1,13 @@
 import { existsSync, statSync, truncateSync } from 'node:fs';
 import os from 'node:os';
+import { setImmediate } from 'node:timers/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ManualClock, Stopwatch } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { Environment } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { AccountConfig } from '../config/schemas/venues.js';
 import { lastClosedIndex, seriesHead, type CandleSeries } from '../domain/candle.js';
 import type { Fill, Order } from '../domain/order.js';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
@@ -94,22 +96,21 @@ export interface ReplaySummary {
  * position snapshot is written as the executor writes it. One symbol is held by one strategy at a time.
  */
 export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
+  const { accounts, default_account } = o.loaded.config.venues;
+  const accountId = o.account ?? default_account;
+  const account = accounts[accountId];
+  if (account === undefined) throw new UsageError(`unknown account "${accountId}"; known: ${Object.keys(accounts).join(', ')}`);
   // one executor per account and state dir: a second one would interleave orders and checkpoints
-  const accountId = o.account ?? o.loaded.config.venues.default_account;
-  if (!(accountId in o.loaded.config.venues.accounts)) return replayHoldingLock(o); // refuses the unknown account with its message
   const lock = acquireInstanceLock(instanceLockFile(statePaths(o.stateDir).cacheDir, 'executor', accountId), 'executor', accountId);
   try {
-    return await replayHoldingLock(o);
+    return await replayHoldingLock(o, accountId, account);
   } finally {
     lock.release();
   }
 }
 
-async function replayHoldingLock(o: ReplayOptions): Promise<ReplaySummary> {
+async function replayHoldingLock(o: ReplayOptions, accountId: string, account: AccountConfig): Promise<ReplaySummary> {
   const { config, fingerprint } = o.loaded;
-  const accountId = o.account ?? config.venues.default_account;
-  const account = config.venues.accounts[accountId];
-  if (account === undefined) throw new UsageError(`unknown account "${accountId}"; known: ${Object.keys(config.venues.accounts).join(', ')}`);
   const venueCfg = config.venues.venues[account.venue];
   if (venueCfg?.type !== 'paper') throw new UsageError(`replay runs on a paper venue; account ${accountId} is on ${venueCfg?.type ?? account.venue}`);
   const instruments = loadBundledInstruments();
@@ -279,7 +280,7 @@ async function replayHoldingLock(o: ReplayOptions): Promise<ReplaySummary> {
       writeJsonAtomic(checkpointFile, cp);
       // the cycle is committed: let signal handlers run, and stop here if asked
       if (o.stop !== undefined) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await setImmediate();
         if (o.stop.aborted) {
           stopped = true;
           break;
