@@ -48,8 +48,9 @@ export class ConfigWatcher {
       this.onOutcome(outcome);
       return outcome;
     }
-    if (next.fingerprint === (this.pending ?? this.current).fingerprint) return undefined;
-    this.pending = next;
+    // back to the config in force (A → B → A before a cycle boundary): nothing changes
+    if (next.fingerprint === this.current.fingerprint) this.pending = undefined;
+    else if (next.fingerprint !== this.pending?.fingerprint) this.pending = next;
     return undefined;
   }
 

@@ -37,6 +37,21 @@ export class ManualClock implements Clock {
   }
 }
 
+/**
+ * The venue's clock: the wall clock corrected by an offset the venue measured (its server time minus
+ * ours). The live kernel decides on the venue's time, so a host clock that drifted never takes a bar
+ * that is still forming at the venue for closed.
+ */
+export class OffsetClock implements Clock {
+  constructor(private readonly offsetMs: () => number) {}
+  nowMs(): number {
+    return Date.now() + this.offsetMs();
+  }
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
 /** Shared wall clock for code that runs outside any kernel (commands, audit). */
 export const systemClock: Clock = new SystemClock();
 

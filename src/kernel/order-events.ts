@@ -18,7 +18,7 @@ const EVENT_OF: Record<Order['status'], OrderEventRecord['event']> = {
 };
 
 /** An orders.jsonl record of an order's state, with exact decimal text for what the venue saw. */
-export function orderEvent(order: Order, inst: Instrument | undefined, ctx: OrderEventContext, opts: { event?: OrderEventRecord['event']; fill?: Fill; feeUsd?: number } = {}): OrderEventRecord {
+export function orderEvent(order: Order, inst: Instrument | undefined, ctx: OrderEventContext, opts: { event?: OrderEventRecord['event']; fill?: Fill; feeUsd?: number; latencyMs?: number } = {}): OrderEventRecord {
   const q = (x: number) => (inst === undefined ? String(x) : inst.formatQty(x));
   const p = (x: number | null) => (x === null ? null : inst === undefined ? String(x) : inst.formatPrice(x));
   const avg = (x: number | null) => (x === null ? null : decimalText(x));
@@ -46,7 +46,7 @@ export function orderEvent(order: Order, inst: Instrument | undefined, ctx: Orde
     last_fill_price: opts.fill === undefined ? null : avg(opts.fill.price),
     fee_usd: opts.feeUsd ?? opts.fill?.feeUsd ?? 0,
     liquidity: opts.fill?.liquidity ?? null,
-    latency_ms: 0,
+    latency_ms: Math.max(0, Math.round(opts.latencyMs ?? 0)),
     reason: order.reject === null ? null : `${order.reject.code} ${order.reject.message}`,
     config_fingerprint: ctx.configFingerprint,
   };

@@ -3,33 +3,31 @@ import os from 'node:os';
 import { setImmediate } from 'node:timers/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ManualClock, Stopwatch } from '../core/clock.js';
+import { Stopwatch } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { Environment } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { AccountConfig } from '../config/schemas/venues.js';
 import { lastClosedIndex, seriesHead, type CandleSeries } from '../domain/candle.js';
-import type { Fill, Order } from '../domain/order.js';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
-import { atrAtIndex } from '../indicators/atr.js';
 import { CandleStore } from '../market/candle-store.js';
 import { loadBundledFunding } from '../market/history.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
 import { ReplayFeed } from '../market/replay-feed.js';
 import type { Regime } from '../ml/regimes.js';
-import { RiskEngine, type PortfolioView } from '../risk/risk-engine.js';
+import { RiskEngine } from '../risk/risk-engine.js';
 import { loadRiskState, RiskStateSchema, saveRiskState } from '../risk/risk-state.js';
-import { sizeOrder } from '../risk/size-model.js';
-import { vetoRecordOf } from '../risk/veto-record.js';
 import { regimeAt } from '../screener/regime-models.js';
-import { collectSignals, stopPriceOf } from '../screener/signals.js';
+import { collectSignals } from '../screener/signals.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
-import { statePaths } from '../telemetry/state-paths.js';
-import { PaperVenue, type PaperVenueState } from '../venues/paper/paper-venue.js';
+import { accountStateDir, statePaths, type StatePaths } from '../telemetry/state-paths.js';
+import type { PaperVenueState } from '../venues/paper/paper-venue.js';
 import { acquireInstanceLock, instanceLockFile } from './instance-lock.js';
-import { orderEvent } from './order-events.js';
+import { replayEnvironment } from './environment.js';
+import { HoldingSchema, Kernel } from './kernel.js';
+import { RouterHealth } from '../router/router-health.js';
 
 /**
  * `cache/replay_checkpoint.json`: written atomically at the end of every cycle, after the cycle's
@@ -48,7 +46,7 @@ const CheckpointSchema = z.strictObject({
   offsets: z.strictObject({ orders: z.number(), vetoes: z.number(), nav: z.number() }),
   counts: z.strictObject({ submitted: z.number(), filled: z.number(), rejected: z.number(), vetoed: z.number() }),
   nav_start_usd: z.number().nullable(),
-  owner: z.array(z.tuple([z.string(), z.strictObject({ strategy: z.string(), stopId: z.string().nullable(), stopPrice: z.number().nullable(), openedTs: z.number() })])),
+  owner: z.array(z.tuple([z.string(), HoldingSchema])),
   strategy_of_order: z.array(z.tuple([z.string(), z.string()])),
   funding_index: z.array(z.tuple([z.string(), z.number()])),
   risk: RiskStateSchema,
@@ -101,18 +99,17 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
   const account = accounts[accountId];
   if (account === undefined) throw new UsageError(`unknown account "${accountId}"; known: ${Object.keys(accounts).join(', ')}`);
   // one executor per account and state dir: a second one would interleave orders and checkpoints
-  const lock = acquireInstanceLock(instanceLockFile(statePaths(o.stateDir).cacheDir, 'executor', accountId), 'executor', accountId);
+  const paths = statePaths(accountStateDir(o.stateDir, accountId, default_account));
+  const lock = acquireInstanceLock(instanceLockFile(paths.cacheDir, 'executor', accountId), 'executor', accountId);
   try {
-    return await replayHoldingLock(o, accountId, account);
+    return await replayHoldingLock(o, accountId, account, paths);
   } finally {
     lock.release();
   }
 }
 
-async function replayHoldingLock(o: ReplayOptions, accountId: string, account: AccountConfig): Promise<ReplaySummary> {
+async function replayHoldingLock(o: ReplayOptions, accountId: string, account: AccountConfig, paths: StatePaths): Promise<ReplaySummary> {
   const { config, fingerprint } = o.loaded;
-  const venueCfg = config.venues.venues[account.venue];
-  if (venueCfg?.type !== 'paper') throw new UsageError(`replay runs on a paper venue; account ${accountId} is on ${venueCfg?.type ?? account.venue}`);
   const instruments = loadBundledInstruments();
   const store = new CandleStore(o.stateDir);
   const universe = config.strategy_config.universe.filter((s) => store.has(s));
@@ -123,13 +120,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
     if (s === undefined) series.set(key, (s = store.load(symbol, tf).series));
     return s;
   };
-  const clock = new ManualClock(o.fromMs);
-  const venueId = account.venue;
-  const venue = new PaperVenue({
-    id: account.venue, instruments, clock, startingBalanceUsd: account.starting_nav_usd, makerBps: venueCfg.fees.maker_bps, takerBps: venueCfg.fees.taker_bps,
-    spreadBps: venueCfg.slippage.spread_bps, impactBpsPer10kUsd: venueCfg.slippage.impact_bps_per_10k_usd,
-  });
-  const paths = statePaths(o.stateDir);
+  const { clock, venue, fills } = replayEnvironment(config, accountId, account, instruments, o.fromMs);
   const checkpointFile = path.join(paths.cacheDir, 'replay_checkpoint.json');
   const checkpoint = loadCheckpoint(checkpointFile, { fingerprint, fromMs: o.fromMs, toMs: o.toMs, account: accountId }, [paths.orders, paths.vetoes, paths.nav]);
   if (checkpoint !== undefined) {
@@ -145,9 +136,12 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
   const navLog = new JsonlWriter(paths.nav, 'batch');
   const funding = new Map([['BTCUSDT', loadBundledFunding()]]);
   const fundingIdx = new Map<string, number>(checkpoint?.funding_index ?? []);
-  const owner = new Map<string, { strategy: string; stopId: string | null; stopPrice: number | null; openedTs: number }>(checkpoint?.owner ?? []);
-  const strategyOfOrder = new Map<string, string>(checkpoint?.strategy_of_order ?? []);
-  const counts = { ...(checkpoint?.counts ?? { submitted: 0, filled: 0, rejected: 0, vetoed: 0 }) };
+  const health = new RouterHealth(config.router_policy);
+  // a replay has bars and no book: the kernel gets no book, so the router sends every order taker
+  const kernel = new Kernel({
+    config: () => config, fingerprint: () => fingerprint, accountId, venueId: account.venue, venue, fills, clock, instruments, risk: () => risk, health, orders, vetoes, strategies: account.strategies,
+    state: checkpoint === undefined ? undefined : { owner: checkpoint.owner, strategy_of_order: checkpoint.strategy_of_order, counts: checkpoint.counts },
+  });
   const regimes = new Map<string, { day: number; regime: Regime | null }>();
   let cycle = checkpoint?.cycle ?? 0;
   let navStart: number | null = checkpoint?.nav_start_usd ?? null;
@@ -163,13 +157,14 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
       clock.setMs(T);
       cycle++;
       const cycleId = `c${cycle}-${new Date(T).toISOString()}`;
+      await kernel.beginCycle(cycleId);
       // 1. the bars that just closed move the paper market: resting stops fill, liquidations happen
       for (let k = 0; k < tick.count; k++) {
         const s = tick.series[k] as CandleSeries;
         const i = tick.indices[k] ?? 0;
         venue.onBar({ symbol: s.symbol, timeframe: '1h', openTimeMs: s.openTimeMs[i] ?? 0, open: s.open[i] ?? 0, high: s.high[i] ?? 0, low: s.low[i] ?? 0, close: s.close[i] ?? 0, volume: s.volume[i] ?? 0 });
       }
-      await recordFills(venue.takeFills());
+      await kernel.syncFills();
       // 2. funding events that came due
       for (const [symbol, events] of funding) {
         let j = fundingIdx.get(symbol) ?? events.findIndex((f) => f.fundingTimeMs > T - 3_600_000);
@@ -179,15 +174,14 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
         }
         fundingIdx.set(symbol, j);
       }
+      await kernel.refreshPositions();
       // 3. NAV
-      const balance = venue.account.balance();
-      const nav = balance.marginBalance;
+      const nav = (await venue.fetchBalance()).marginBalance;
       navStart ??= nav;
       risk.observeNav(nav, T);
       // 4. strategies whose bar closed decide
-      const watch = new Stopwatch();
-      let venueMs = 0;
       refitMs = 0;
+      const watch = new Stopwatch();
       const signals = collectSignals(config, T, {
         due: (tf) => T % timeframeMs[tf] === 0,
         bars: (symbol, tf) => {
@@ -197,85 +191,29 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
           return end <= 0 ? undefined : seriesHead(s, end);
         },
         regime: (symbol) => regimeOf(symbol, T),
-      }).sort((a, b) => b.signal.strength - a.signal.strength || a.strategy.localeCompare(b.strategy) || a.signal.symbol.localeCompare(b.signal.symbol));
-      let seq = 0;
-      const nextId = (strategy: string, symbol: string) => `h${cycle.toString(36)}-${Object.keys(config.strategy_registry.strategies).indexOf(strategy)}-${symbol}-${(seq++).toString(36)}`;
-      for (const { strategy, settings, signal, price } of signals) {
-        const symbol = signal.symbol;
-        const held = owner.get(symbol);
-        const qtyHeld = venue.account.qtyOf(symbol);
-        if (held !== undefined && held.strategy !== strategy) continue; // another strategy holds the symbol
-        const want = signal.direction === 'long' ? 1 : signal.direction === 'short' ? -1 : 0;
-        if (qtyHeld !== 0 && Math.sign(qtyHeld) !== want && held !== undefined) {
-          // close what is held, and its stop with it
-          if (held.stopId !== null) emit(await venue.cancelOrder(symbol, held.stopId), strategy, 'cancel');
-          emit(await venue.createOrder({ clientOrderId: nextId(strategy, symbol), symbol, side: qtyHeld > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(qtyHeld), reduceOnly: true }), strategy);
-          await recordFills(venue.takeFills());
-          owner.delete(symbol);
-        }
-        if (want === 0 || venue.account.qtyOf(symbol) !== 0) continue;
-        const inst = instruments.get(symbol);
-        if (inst === undefined) continue;
-        const hourly = seriesOf(symbol, '1h');
-        const atr = atrAtIndex(hourly, lastClosedIndex(hourly, T));
-        const size = sizeOrder({
-          navUsd: nav, price, side: want > 0 ? 'buy' : 'sell', instrument: inst, leverage: settings.leverage,
-          target: { kind: 'nav_pct', pct: signal.targetNavPct ?? settings.trade_nav_percentage },
-          caps: {
-            maxTradeNavPct: Math.min(settings.max_trade_nav_pct, config.risk_limits.global.max_trade_nav_pct),
-            maxSymbolNavPct: config.risk_limits.per_symbol[symbol]?.max_nav_pct ?? config.risk_limits.global.max_symbol_nav_pct,
-            maxOrderNotionalUsd: config.risk_limits.per_symbol[symbol]?.max_order_notional_usd ?? config.risk_limits.global.max_order_notional_usd,
-            maxLeverage: Math.min(config.risk_limits.global.max_leverage, config.risk_limits.per_symbol[symbol]?.max_leverage ?? Infinity, config.risk_limits.per_strategy[strategy]?.max_leverage ?? Infinity),
-          },
-        });
-        const rawStop = stopPriceOf(settings, want > 0 ? 1 : -1, price, atr);
-        const stopPrice = rawStop === null ? null : inst.roundPrice(rawStop, want > 0 ? 'buy' : 'sell');
-        const intent = { strategy, symbol, venue: account.venue, side: size.side, qty: size.qty, price, reduceOnly: false, leverage: size.leverage, stopPrice };
-        const decision = risk.check(intent, await portfolio(nav, T));
-        if (size.qty <= 0 || decision.type === 'denied') {
-          const denied = decision.type === 'denied' ? decision : { type: 'denied' as const, reasons: ['min_notional' as const], details: { nav_pct: size.navPct } };
-          vetoes.append(vetoRecordOf(denied, intent, { tsMs: T, cycleId, account: accountId, configFingerprint: fingerprint }));
-          counts.vetoed++;
-          continue;
-        }
-        const sent = new Stopwatch();
-        await venue.setLeverage(symbol, size.leverage);
-        const entry = await venue.createOrder({ clientOrderId: nextId(strategy, symbol), symbol, side: size.side, type: 'market', qty: size.qty, reduceOnly: false });
-        emit(entry, strategy);
-        await recordFills(venue.takeFills());
-        if (entry.status !== 'filled') continue;
-        let stopId: string | null = null;
-        if (stopPrice !== null) {
-          const stop = await venue.createOrder({ clientOrderId: nextId(strategy, symbol), symbol, side: size.side === 'buy' ? 'sell' : 'buy', type: 'stop_market', qty: entry.filledQty, stopPrice, reduceOnly: true });
-          emit(stop, strategy);
-          if (stop.status === 'new') stopId = stop.clientOrderId;
-        }
-        owner.set(symbol, { strategy, stopId, stopPrice: stopId === null ? null : stopPrice, openedTs: T });
-        venueMs += sent.elapsedMs();
-      }
+      });
+      const signalMs = watch.elapsedMs();
+      const timing = await kernel.decide(T, nav, signals, (symbol) => seriesOf(symbol, '1h'));
       // model maintenance (the daily regime refit) is not a decision: it belongs off the cycle
-      const decisionMs = watch.elapsedMs() - venueMs - refitMs;
+      const decisionMs = signalMs + timing.totalMs - timing.venueMs - refitMs;
       refitTotalMs += refitMs;
       decisionTimes.push(decisionMs);
       // 5. what the cycle leaves behind
-      const after = venue.account.balance();
-      navLog.append({
-        schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, account: accountId, cycle_id: cycleId, nav_usd: after.marginBalance, wallet_balance_usd: after.walletBalance,
-        unrealized_pnl_usd: after.unrealizedPnl, realized_pnl_usd: 0, fees_usd: 0, funding_usd: 0, gross_exposure_usd: grossOf(), net_exposure_usd: netOf(), source: 'paper', config_fingerprint: fingerprint,
-      });
+      const after = await venue.fetchBalance();
+      navLog.append(kernel.navRecord(T, after, 'paper'));
       navLog.flush();
-      writeJsonAtomic(paths.positions, positionsSnapshot(T, cycleId, after.marginBalance));
+      writeJsonAtomic(paths.positions, kernel.positionsSnapshot(T, after.marginBalance));
       writeJsonAtomic(paths.heartbeat('executor'), {
         schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, service: 'executor', pid: process.pid, host: os.hostname(), status: 'running', cycle, cycle_ms: decisionMs, lag_ms: null, last_error: null, config_fingerprint: fingerprint,
       });
       saveRiskState(paths.riskState, risk.state);
       // the commit point of the cycle
       navLog.flush();
-      const live = new Set([...owner.values()].map((h) => h.stopId).filter((id): id is string => id !== null));
+      const ks = kernel.state();
       const cp: Checkpoint = {
         schema_version: 1, config_fingerprint: fingerprint, from_ms: o.fromMs, to_ms: o.toMs, account: accountId, cycle, last_close_ms: T,
-        offsets: { orders: sizeOf(paths.orders), vetoes: sizeOf(paths.vetoes), nav: sizeOf(paths.nav) }, counts: { ...counts }, nav_start_usd: navStart,
-        owner: [...owner], strategy_of_order: [...strategyOfOrder].filter(([id]) => live.has(id)), funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(),
+        offsets: { orders: sizeOf(paths.orders), vetoes: sizeOf(paths.vetoes), nav: sizeOf(paths.nav) }, counts: ks.counts, nav_start_usd: navStart,
+        owner: ks.owner, strategy_of_order: ks.strategy_of_order, funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(),
       };
       writeJsonAtomic(checkpointFile, cp);
       // the cycle is committed: let signal handlers run, and stop here if asked
@@ -292,84 +230,17 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
     vetoes.close();
     navLog.close();
   }
-  const end = venue.account.balance().marginBalance;
+  await kernel.refreshPositions();
+  const end = (await venue.fetchBalance()).marginBalance;
   return {
-    account: accountId, from: new Date(o.fromMs).toISOString(), to: new Date(o.toMs).toISOString(), cycles: cycle, resumed: checkpoint !== undefined, stopped, orders: counts,
+    account: accountId, from: new Date(o.fromMs).toISOString(), to: new Date(o.toMs).toISOString(), cycles: cycle, resumed: checkpoint !== undefined, stopped, orders: { ...kernel.counts },
     navStartUsd: navStart ?? account.starting_nav_usd, navEndUsd: end,
-    positions: venue.account.symbols().map((symbol) => ({ symbol, strategy: owner.get(symbol)?.strategy ?? 'unknown', qty: venue.account.qtyOf(symbol) })),
+    positions: kernel.heldPositions().map((p) => ({ symbol: p.symbol, strategy: kernel.owner.get(p.symbol)?.strategy ?? 'unknown', qty: p.qty })),
     configFingerprint: fingerprint,
     decisionMs: latencyStats(decisionTimes),
     regimeRefitMs: refitTotalMs,
     files: { orders: paths.orders, vetoes: paths.vetoes, nav: paths.nav, positions: paths.positions, heartbeat: paths.heartbeat('executor'), riskState: paths.riskState },
   };
-
-  function ctxOf(strategy: string) {
-    return { tsMs: clock.nowMs(), cycleId: `c${cycle}-${new Date(clock.nowMs()).toISOString()}`, account: accountId, venue: venueId, strategy, configFingerprint: fingerprint };
-  }
-
-  function emit(order: Order, strategy: string, action: 'create' | 'cancel' = 'create'): void {
-    strategyOfOrder.set(order.clientOrderId, strategy);
-    const inst = instruments.get(order.symbol);
-    const ctx = ctxOf(strategy);
-    if (action === 'cancel') {
-      if (order.reject === null) orders.append(orderEvent(order, inst, ctx, { event: 'order.canceled' }));
-      return;
-    }
-    if (order.status === 'rejected') {
-      orders.append(orderEvent(order, inst, ctx, { event: 'order.rejected' }));
-      counts.rejected++;
-      return;
-    }
-    counts.submitted++;
-    orders.append(orderEvent(order, inst, ctx, { event: 'order.submitted' }));
-    if (order.status !== 'filled') orders.append(orderEvent(order, inst, ctx));
-  }
-
-  async function recordFills(fills: Fill[]): Promise<void> {
-    for (const f of fills) {
-      const strategy = strategyOfOrder.get(f.clientOrderId) ?? owner.get(f.symbol)?.strategy ?? 'liquidation';
-      const order = f.liquidation ? undefined : await venue.fetchOrder(f.symbol, f.clientOrderId);
-      const inst = instruments.get(f.symbol);
-      if (order !== undefined) orders.append(orderEvent(order, inst, ctxOf(strategy), { fill: f }));
-      counts.filled++;
-      if (f.realizedPnlUsd !== 0) risk.observeClose(f.symbol, f.realizedPnlUsd, clock.nowMs());
-      if (venue.account.qtyOf(f.symbol) === 0) {
-        const held = owner.get(f.symbol);
-        if (held?.stopId !== undefined && held.stopId !== null && held.stopId !== f.clientOrderId) emit(await venue.cancelOrder(f.symbol, held.stopId), held.strategy, 'cancel');
-        owner.delete(f.symbol);
-      }
-    }
-  }
-
-  async function portfolio(nav: number, T: number): Promise<PortfolioView> {
-    return {
-      navUsd: nav, navTsMs: T, openOrders: (await venue.fetchOpenOrders()).length,
-      positions: venue.account.symbols().map((symbol) => ({ symbol, strategy: owner.get(symbol)?.strategy ?? 'unknown', qty: venue.account.qtyOf(symbol), markPrice: venue.account.markOf(symbol) ?? 0 })),
-    };
-  }
-
-  function grossOf(): number {
-    return venue.account.symbols().reduce((a, s) => a + Math.abs(venue.account.qtyOf(s) * (venue.account.markOf(s) ?? 0)), 0);
-  }
-  function netOf(): number {
-    return venue.account.symbols().reduce((a, s) => a + venue.account.qtyOf(s) * (venue.account.markOf(s) ?? 0), 0);
-  }
-
-  function positionsSnapshot(T: number, cycleId: string, navUsd: number) {
-    return {
-      schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, account: accountId, cycle_id: cycleId, nav_usd: navUsd, config_fingerprint: fingerprint,
-      positions: venue.account.symbols().flatMap((symbol) => {
-        const p = venue.account.position(symbol, instruments.get(symbol)?.spec.brackets ?? []);
-        if (p === undefined) return [];
-        const held = owner.get(symbol);
-        return [{
-          symbol, strategy: held?.strategy ?? 'unknown', side: p.qty > 0 ? 'long' : 'short', qty: Math.abs(p.qty), entry_price: p.entryPrice, mark_price: p.markPrice,
-          notional_usd: Math.abs(p.qty) * p.markPrice, unrealized_pnl_usd: p.unrealizedPnlUsd, leverage: p.leverage, margin_usd: p.marginUsd, liquidation_price: p.liquidationPrice,
-          stop_price: held?.stopPrice ?? null, opened_ts: held?.openedTs ?? T, updated_ts: T,
-        }];
-      }),
-    };
-  }
 
   function regimeOf(symbol: string, T: number): Regime | null {
     const day = Math.floor(T / 86_400_000);

@@ -20,6 +20,12 @@ export const LogEvents = {
   'executor.started': 'the executor started, with its mode',
   'executor.finished': 'the executor finished a run',
   'executor.stopping': 'the executor got SIGINT/SIGTERM: it finishes the cycle, flushes telemetry and exits',
+  'executor.cycle': 'a live cycle committed: bars read, fills recorded, decisions made, telemetry written',
+  'executor.cycle_failed': 'a live cycle failed; a loop keeps cycling through retryable faults',
+  'executor.order_recovered': 'an order journalled before a stop was looked up by its client id at start',
+  'executor.reconcile_mismatch': 'the venue and the executor books disagree; nothing is traded until they agree',
+  'executor.stop_restored': 'a held position found without its protective stop at start got the stop',
+  'executor.adopted': 'the operator took the venue positions and orders as they are (--adopt)',
   'risk.resumed': 'an operator lifted the kill switch or a reduce-only state',
 } as const;
 

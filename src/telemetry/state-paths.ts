@@ -35,3 +35,12 @@ export function statePaths(stateDir: string): StatePaths {
     heartbeat: (service) => path.join(logsDir, `heartbeat_${service}.json`),
   };
 }
+
+/**
+ * Where an account's telemetry and state live: the state dir itself for the default account, and
+ * `<state-dir>/accounts/<id>/` for any other, so two accounts run on one state dir never share
+ * positions, NAV, orders, risk state or locks.
+ */
+export function accountStateDir(stateDir: string, account: string, defaultAccount: string): string {
+  return account === defaultAccount ? stateDir : path.join(stateDir, 'accounts', account);
+}

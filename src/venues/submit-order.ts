@@ -26,17 +26,33 @@ export interface SubmitSteps {
  * `-1021` the clock is resynced and the order resent (it was refused, so it does not exist). When the
  * outcome is unknown (5xx, timeout, connection cut) the order is looked up by its client id first; only
  * if the venue does not know it is it resent, under the same id, which the venue refuses as a duplicate
- * if the first attempt landed after all.
+ * if the first attempt landed after all; that refusal is answered with the order it found then.
  */
 export async function submitOrder(cmd: SubmitOrder, steps: SubmitSteps): Promise<Order> {
+  let unknownOutcome = false;
   for (let attempt = 1; ; attempt++) {
     try {
       return await steps.send();
     } catch (err) {
-      if (err instanceof RejectSignal) return rejectedOrder(cmd, err.reject, steps.nowMs());
-      if (attempt >= 2) throw err;
+      if (err instanceof RejectSignal) {
+        // a resend refused as a duplicate: the first attempt landed after all, and this is that order
+        if (unknownOutcome && err.reject.code === -4116) {
+          const found = await steps.lookup().catch(() => undefined);
+          if (found !== undefined) return found;
+        }
+        return rejectedOrder(cmd, err.reject, steps.nowMs());
+      }
+      if (attempt >= 2) {
+        // the last attempt's outcome is unknown too: one more look before the caller is told so
+        if (err instanceof VenueUnavailableError) {
+          const found = await steps.lookup().catch(() => undefined);
+          if (found !== undefined) return found;
+        }
+        throw err;
+      }
       if (err instanceof ClockSkewError) await steps.resync();
       else if (err instanceof VenueUnavailableError) {
+        unknownOutcome = true;
         const found = await steps.lookup().catch(() => undefined);
         if (found !== undefined) return found;
       } else throw err;

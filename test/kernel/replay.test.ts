@@ -12,7 +12,7 @@ import { OrderEventRecord } from '../../src/telemetry/records/order-event.js';
 import { PositionsSnapshot } from '../../src/telemetry/records/positions.js';
 import { VetoRecord } from '../../src/telemetry/records/veto.js';
 import { runCliAsync } from '../support/cli.js';
-import { tempDir } from '../support/config-copy.js';
+import { configCopy, tempDir } from '../support/config-copy.js';
 
 const replay = async (dir: string, ...extra: string[]) => {
   const r = await runCliAsync(['executor', '--replay', '--from', '2024-01-01', '--to', '2024-01-15', '--state-dir', dir, '--json', ...extra]);
@@ -98,9 +98,16 @@ describe('hedge executor --replay (dry-run on the paper venue)', () => {
     t.cleanup();
   }, 180_000);
 
-  it('says plainly that live cycles are not available', async () => {
-    const r = await runCliAsync(['executor', '--once']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('NOT_AVAILABLE');
+  it('asks how to run when no mode is given, and names what a live cycle on a paper account lacks', async () => {
+    const none = await runCliAsync(['executor']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--once, --loop, or --replay');
+    const cfg = configCopy([{ file: 'venues.json', replace: [',\n      "market_data": "binance-usdm"', ''] }]);
+    const t = tempDir();
+    const r = await runCliAsync(['executor', '--once', '--config-dir', cfg.dir, '--state-dir', t.dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('paper venue "paper" has no market_data');
+    cfg.cleanup();
+    t.cleanup();
   });
 });

@@ -13,6 +13,16 @@ const miss: RouteSample = { filled: false, rejected: false, timeToFillMs: null, 
 const reject: RouteSample = { filled: false, rejected: true, timeToFillMs: null, slippageBps: null, latencyMs: 40, missed: false };
 
 describe('router health', () => {
+  it('a per-symbol override changes only what it names; the rest comes from defaults', () => {
+    const h = new RouterHealth(loadConfig({ configDir: defaultConfigDir }).config.router_policy);
+    const p = policy({ defaults: { max_replaces: 1, ttl_s: 5 } });
+    const tuned = new RouterHealth(p);
+    // config/router_policy.json: DOGEUSDT overrides ttl_s only, FILUSDT the mode only
+    expect(h.settingsOf('DOGEUSDT')).toEqual({ ...base.defaults, ttl_s: 20 });
+    expect(tuned.settingsOf('DOGEUSDT')).toEqual({ ...p.defaults, ttl_s: 20 });
+    expect(tuned.settingsOf('FILUSDT')).toEqual({ ...p.defaults, mode: 'taker' });
+  });
+
   it('stays good while fills are plentiful and cheap', () => {
     const h = new RouterHealth(base);
     for (let i = 0; i < 30; i++) h.record('BTCUSDT', fill(), i);

@@ -66,6 +66,18 @@ describe('binance adapter transport', () => {
     expect(pos?.qty).toBe(0.01);
   });
 
+  it('answers a resend refused as a duplicate (-4116) with the order that landed, when the lookup failed the first time', async () => {
+    s.server.inject({ method: 'POST', path: '/fapi/v1/order', kind: 'drop' });
+    // the lookup after the lost acknowledgement fails on every retry, so the adapter resends under the same id
+    s.server.inject({ method: 'GET', path: '/fapi/v1/order', kind: 'reply', status: 503, body: '', times: 3 });
+    const o = await s.venue.createOrder(buy('dup-after-lost-ack'));
+    expect(o.status).toBe('filled');
+    expect(o.reject).toBeNull();
+    const posts = s.server.requests.filter((r) => r.method === 'POST' && r.path === '/fapi/v1/order');
+    expect(posts.map((r) => r.status)).toEqual([-1, 400]);
+    expect((await s.venue.fetchPositions())[0]?.qty).toBe(0.01);
+  });
+
   it('treats a timeout like a lost acknowledgement', async () => {
     s.server.inject({ method: 'POST', path: '/fapi/v1/order', kind: 'hang' });
     const o = await s.venue.createOrder(buy('timeout'));

@@ -109,3 +109,34 @@ describe('paper venue numbers, checked by hand', () => {
     expect(big.reject?.code).toBe(-2019);
   });
 });
+
+describe('paper venue on a live book (dry-run on live market data)', () => {
+  it('fills a resting limit only when the book trades through its price, at its price, as maker', async () => {
+    const v = paper();
+    v.onBook('BTCUSDT', [[49_999.9, 5]], [[50_000.1, 5]]);
+    const o = await v.createOrder({ clientOrderId: 'l1', symbol: 'BTCUSDT', side: 'buy', type: 'limit', timeInForce: 'GTX', price: 49_990, qty: 0.01, reduceOnly: false });
+    expect(o.status).toBe('new');
+    // the ask comes down to the limit: a touch, no fill
+    v.onBook('BTCUSDT', [[49_985, 5]], [[49_990, 5]]);
+    expect((await v.fetchOrder('BTCUSDT', 'l1'))?.status).toBe('new');
+    // and through it
+    v.onBook('BTCUSDT', [[49_980, 5]], [[49_989.9, 5]]);
+    const filled = await v.fetchOrder('BTCUSDT', 'l1');
+    expect(filled).toMatchObject({ status: 'filled', avgFillPrice: 49_990 });
+    expect(v.takeFills()).toMatchObject([{ clientOrderId: 'l1', liquidity: 'maker', price: 49_990, feeUsd: (0.01 * 49_990 * 2) / 10_000 }]);
+  });
+
+  it('triggers a protective stop when the mid reaches it', async () => {
+    const v = paper();
+    v.onBook('BTCUSDT', [[49_999.9, 5]], [[50_000.1, 5]]);
+    await v.createOrder({ clientOrderId: 'e', symbol: 'BTCUSDT', side: 'buy', type: 'market', qty: 0.01, reduceOnly: false });
+    await v.createOrder({ clientOrderId: 's', symbol: 'BTCUSDT', side: 'sell', type: 'stop_market', stopPrice: 49_500, qty: 0.01, reduceOnly: true });
+    v.onBook('BTCUSDT', [[49_600, 5]], [[49_600.2, 5]]);
+    expect((await v.fetchOrder('BTCUSDT', 's'))?.status).toBe('new');
+    v.onBook('BTCUSDT', [[49_499.9, 5]], [[49_500.1, 5]]);
+    expect((await v.fetchOrder('BTCUSDT', 's'))?.status).toBe('filled');
+    expect(v.account.qtyOf('BTCUSDT')).toBe(0);
+    // the book is there again for the next order
+    expect(v.bookOf('BTCUSDT')?.asks[0]?.[0]).toBe(49_500.1);
+  });
+});

@@ -27,6 +27,18 @@ export const SymbolPolicySchema = z.strictObject({
   taker_fallback: z.boolean().default(true).describe('Cross the spread after max_replaces when the intent is urgent'),
 });
 
+/**
+ * A symbol's overrides: only what is written here differs from `defaults` (no defaults of its own, or
+ * every override would silently reset the other fields to the schema's defaults).
+ */
+export const SymbolOverrideSchema = z.strictObject({
+  mode: z.enum(RouterModes).optional(),
+  offset_bps: OffsetSchema.optional(),
+  ttl_s: z.number().int().min(1).max(3_600).optional(),
+  max_replaces: z.number().int().min(0).max(50).optional(),
+  taker_fallback: z.boolean().optional(),
+});
+
 const HealthThresholdsSchema = z.strictObject({
   fill_rate: z.number().min(0).max(1),
   slippage_bps: z.number().min(0),
@@ -39,7 +51,7 @@ export const RouterPolicySchema = z
     $schema: schemaRefField,
     schema_version: schemaVersionField,
     defaults: SymbolPolicySchema.default(SymbolPolicySchema.parse({})),
-    per_symbol: z.record(symbolField, SymbolPolicySchema.partial()).default({}),
+    per_symbol: z.record(symbolField, SymbolOverrideSchema).default({}),
     health: z
       .strictObject({
         window: z.number().int().min(5).max(10_000).default(50).describe('Orders considered per symbol'),

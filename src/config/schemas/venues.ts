@@ -25,6 +25,7 @@ export const PaperVenueSchema = z.strictObject({
     })
     .default({ spread_bps: 1, impact_bps_per_10k_usd: 0.5 }),
   instruments: z.literal('bundled').default('bundled').describe('Instrument filters come from the bundled exchangeInfo'),
+  market_data: idField.optional().describe('A binance-usdm venue whose public market data (bars, book, funding) drives live dry-run cycles (--once, --loop); --replay needs none'),
 });
 
 /** Binance USD-M futures through the `binance` SDK. */
@@ -32,6 +33,7 @@ export const BinanceVenueSchema = z.strictObject({
   type: z.literal('binance-usdm'),
   endpoints: z.strictObject({ prod: EndpointsSchema, testnet: EndpointsSchema }),
   recv_window_ms: z.number().int().min(1).max(60_000).default(5_000).describe('recvWindow sent with signed requests'),
+  timeout_ms: z.number().int().min(100).max(60_000).default(10_000).describe('HTTP timeout of one request; a write that times out is looked up by client id, never blindly resent'),
   fees: FeesSchema.default({ maker_bps: 2, taker_bps: 5 }),
 });
 
@@ -77,6 +79,14 @@ export const VenuesConfigSchema = z
   .superRefine((c, ctx) => {
     if (!(c.default_account in c.accounts))
       ctx.addIssue({ code: 'custom', path: ['default_account'], message: `a key of accounts (${Object.keys(c.accounts).join(', ')})` });
+    for (const [id, v] of Object.entries(c.venues)) {
+      if (v.type !== 'paper' || v.market_data === undefined) continue;
+      const source = c.venues[v.market_data];
+      if (source?.type !== 'binance-usdm') {
+        const known = Object.entries(c.venues).filter(([, x]) => x.type === 'binance-usdm').map(([k]) => k);
+        ctx.addIssue({ code: 'custom', path: ['venues', id, 'market_data'], message: `a binance-usdm venue of venues (${known.join(', ') || 'none defined'})` });
+      }
+    }
     for (const [id, a] of Object.entries(c.accounts)) {
       const venue = c.venues[a.venue];
       if (venue === undefined) {

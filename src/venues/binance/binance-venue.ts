@@ -78,6 +78,7 @@ export class BinanceVenue implements Venue, MarketData {
   private readonly breaker: CircuitBreaker;
   private readonly leverage = new Map<string, number>();
   private pausedUntilMs = 0;
+  private timeOffsetMs = 0;
 
   constructor(private readonly o: BinanceVenueOptions) {
     this.id = o.id ?? 'binance-usdm';
@@ -111,7 +112,13 @@ export class BinanceVenue implements Venue, MarketData {
     const after = systemClock.nowMs();
     const offset = Math.round(server - (before + after) / 2);
     this.client.setTimeOffset(offset);
+    this.timeOffsetMs = offset;
     return offset;
+  }
+
+  /** Binance's clock minus the wall clock, as last measured by `syncTime` (0 before). */
+  get offsetMs(): number {
+    return this.timeOffsetMs;
   }
 
   /** Used request weight of the current minute, as Binance last reported it. */
@@ -212,8 +219,8 @@ export class BinanceVenue implements Venue, MarketData {
     while (start <= toMs) {
       const rows = (await this.read(() => this.client.getKlines({ symbol, interval: timeframe, startTime: start, endTime: toMs, limit: KLINE_PAGE }))) as unknown[];
       const page = parseBinanceKlines(rows, symbol, timeframe);
-      // a bar still forming at the end of the range is not history yet
-      const now = systemClock.nowMs();
+      // a bar still forming at the venue (by the venue's clock) is not history yet
+      const now = systemClock.nowMs() + this.timeOffsetMs;
       out.push(...page.filter((c) => c.openTimeMs + timeframeMs[timeframe] <= now));
       const last = page.at(-1);
       if (last === undefined || page.length < KLINE_PAGE) break;

@@ -129,6 +129,31 @@ export class PaperVenue implements Venue {
     this.account.setMark(c.symbol, c.close);
   }
 
+  /**
+   * A book update from live market data (dry-run on a live feed): the book is set, then the resting
+   * orders the new prices reach execute as they would on a bar: a buy limit when the best ask trades
+   * below its price, a sell limit when the best bid trades above it (strict trade-through, never a
+   * touch), a stop or take-profit when the mid reaches its trigger; a position whose liquidation price
+   * the mid passes is liquidated first.
+   */
+  onBook(symbol: string, bids: readonly Level[], asks: readonly Level[]): void {
+    const inst = this.o.instruments.get(symbol);
+    this.setBook(symbol, bids, asks);
+    const [bid, ask] = [bids[0]?.[0], asks[0]?.[0]];
+    if (inst === undefined || bid === undefined || ask === undefined) return;
+    const mid = (bid + ask) / 2;
+    const liq = this.account.liquidationAt(symbol, mid, inst.spec.brackets);
+    if (liq !== null) this.liquidate(inst, liq);
+    for (const o of this.restingOn(symbol)) {
+      if (!isOpen(o)) continue;
+      const px = this.triggerOf(o);
+      const upward = (o.type === 'stop_market') === (o.side === 'buy');
+      const reached = o.type === 'limit' ? (o.side === 'buy' ? ask < px : bid > px) : upward ? mid >= px : mid <= px;
+      if (reached) this.executeResting(inst, o, mid);
+    }
+    if (!this.books.has(symbol)) this.setBook(symbol, bids, asks);
+  }
+
   /** Funding at `timeMs`: the open position on `symbol` pays or receives `rate × notional at mark`. */
   applyFunding(symbol: string, rate: number): number {
     const mark = this.account.markOf(symbol);

@@ -1,0 +1,397 @@
+import { z } from 'zod';
+import { Stopwatch, type Clock } from '../core/clock.js';
+import type { ConfigSet } from '../config/files.js';
+import { lastClosedIndex, type CandleSeries } from '../domain/candle.js';
+import type { BookTop } from '../domain/book.js';
+import type { Balance, Fill, Order, Position } from '../domain/order.js';
+import { atrAtIndex } from '../indicators/atr.js';
+import type { InstrumentCatalog } from '../market/instrument-provider.js';
+import type { PortfolioView, RiskEngine } from '../risk/risk-engine.js';
+import { sizeOrder } from '../risk/size-model.js';
+import { vetoRecordOf } from '../risk/veto-record.js';
+import { OrderRouter } from '../router/order-router.js';
+import type { RouterHealth } from '../router/router-health.js';
+import { stopPriceOf, type StrategySignal } from '../screener/signals.js';
+import type { JsonlWriter } from '../telemetry/jsonl-writer.js';
+import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
+import type { NavRecord } from '../telemetry/records/nav.js';
+import type { Venue } from '../venues/port.js';
+import { orderEvent } from './order-events.js';
+
+/** A symbol's position as the executor owns it: which strategy holds it and its protective stop. */
+export const HoldingSchema = z.strictObject({ strategy: z.string(), stopId: z.string().nullable(), stopPrice: z.number().nullable(), openedTs: z.number() });
+export type Holding = z.infer<typeof HoldingSchema>;
+
+/** The executor's own books, carried across cycles and restarts. */
+export const KernelStateSchema = z.strictObject({
+  owner: z.array(z.tuple([z.string(), HoldingSchema])),
+  strategy_of_order: z.array(z.tuple([z.string(), z.string()])),
+  counts: z.strictObject({ submitted: z.number(), filled: z.number(), rejected: z.number(), vetoed: z.number() }),
+});
+export type KernelState = z.infer<typeof KernelStateSchema>;
+
+/** Where fills come from: the paper venue reports its own; a live venue's are read off its orders. */
+export interface FillSource {
+  /** Fills since the last call, oldest first. `realizedPnlUsd` may be NaN when the source cannot know it. */
+  take(): Promise<Fill[]>;
+  /** An order as last seen (placed, polled, cancelled): a source that reads fills off orders learns here. */
+  observe(order: Order): void;
+}
+
+/** A record the kernel writes before an order leaves (the live write-ahead journal). */
+export interface SendIntent {
+  readonly id: string;
+  readonly kind: 'entry' | 'exit' | 'stop';
+  readonly strategy: string;
+  readonly symbol: string;
+  readonly stopPrice: number | null;
+}
+
+export interface KernelDeps {
+  config(): ConfigSet;
+  fingerprint(): string;
+  readonly accountId: string;
+  readonly venueId: string;
+  readonly venue: Venue;
+  readonly fills: FillSource;
+  readonly clock: Clock;
+  readonly instruments: InstrumentCatalog;
+  /** The risk engine in force (a config reload replaces it, state carried over). */
+  risk(): RiskEngine;
+  readonly health: RouterHealth;
+  readonly orders: JsonlWriter;
+  readonly vetoes: JsonlWriter;
+  /** Best bid/ask where the environment has a book; absent in a replay of bars (every order goes taker). */
+  readonly book?: ((symbol: string) => Promise<BookTop | undefined>) | undefined;
+  /** Called before an order is sent (the live journal); a replay commits whole cycles instead. */
+  readonly beforeSend?: ((intent: SendIntent) => void) | undefined;
+  /** Whether an order with this base id already reached the venue (found by reconciliation): it is never sent again. */
+  readonly alreadySent?: ((id: string) => boolean) | undefined;
+  readonly pollMs?: number;
+  readonly state?: KernelState | undefined;
+  /** The strategies this account runs (venues.json `strategies`); absent: every enabled one. */
+  readonly strategies?: readonly string[] | undefined;
+}
+
+/** What a decision step of a cycle cost. */
+export interface DecisionTiming {
+  /** Wall time of the decision step, ms. */
+  readonly totalMs: number;
+  /** Of which: waiting for the venue (orders, fills, positions). */
+  readonly venueMs: number;
+}
+
+/**
+ * The cycle's decision half, the same code for replay, dry-run and production: strategies' signals →
+ * ownership (one strategy holds a symbol at a time) → sizing → risk gate → order router → venue, with
+ * protective stops after entries, and every order change, fill and veto written as it happens. What
+ * differs between environments comes in through `KernelDeps` (clock, venue, fill source, book).
+ */
+export class Kernel {
+  readonly owner: Map<string, Holding>;
+  readonly strategyOfOrder: Map<string, string>;
+  readonly counts: KernelState['counts'];
+  readonly router: OrderRouter;
+  private positions = new Map<string, Position>();
+  private cycleId = '';
+  private readonly seen = new Set<string>();
+  /** Orders that ended (cancelled, expired) after a partial fill: their end is written after the fill. */
+  private readonly endAfterFills = new Map<string, Order>();
+
+  constructor(private readonly d: KernelDeps) {
+    this.owner = new Map(d.state?.owner ?? []);
+    this.strategyOfOrder = new Map(d.state?.strategy_of_order ?? []);
+    this.counts = { ...(d.state?.counts ?? { submitted: 0, filled: 0, rejected: 0, vetoed: 0 }) };
+    this.router = new OrderRouter({
+      venue: d.venue, clock: d.clock, health: d.health, policy: () => d.config().router_policy, instrument: (s) => d.instruments.get(s), book: d.book,
+      onOrder: (o, latency) => this.onRouted(o, latency), ...(d.pollMs === undefined ? {} : { pollMs: d.pollMs }),
+    });
+  }
+
+  state(): KernelState {
+    const live = new Set([...this.owner.values()].map((h) => h.stopId).filter((id): id is string => id !== null));
+    return { owner: [...this.owner], strategy_of_order: [...this.strategyOfOrder].filter(([id]) => live.has(id)), counts: { ...this.counts } };
+  }
+
+  /** Starts a cycle: the id its records carry, and the venue's positions as they stand. */
+  async beginCycle(cycleId: string): Promise<void> {
+    this.cycleId = cycleId;
+    await this.refreshPositions();
+  }
+
+  /** Whether this run has seen the order with this client id (placed it, or adopted it). */
+  knows(clientOrderId: string): boolean {
+    return this.seen.has(clientOrderId);
+  }
+
+  /** Takes an order found at the venue (by reconciliation) into the books, as the strategy's own. */
+  adopt(order: Order, strategy: string): void {
+    this.seen.add(order.clientOrderId);
+    this.strategyOfOrder.set(order.clientOrderId, strategy);
+  }
+
+  qtyOf(symbol: string): number {
+    return this.positions.get(symbol)?.qty ?? 0;
+  }
+
+  heldPositions(): Position[] {
+    return [...this.positions.values()];
+  }
+
+  /** Records the fills the venue reported since the last call; a position closed by its stop loses its owner. */
+  async syncFills(): Promise<void> {
+    const fills = await this.d.fills.take();
+    if (fills.length === 0) return;
+    for (const f of fills) {
+      const strategy = this.strategyOfOrder.get(f.clientOrderId) ?? this.owner.get(f.symbol)?.strategy ?? 'liquidation';
+      const order = f.liquidation ? undefined : await this.d.venue.fetchOrder(f.symbol, f.clientOrderId);
+      if (order !== undefined) {
+        const event = order.filledQty >= order.qty ? 'order.filled' : 'order.partially_filled';
+        this.d.orders.append(orderEvent(order, this.d.instruments.get(f.symbol), this.ctxOf(strategy), { fill: f, event }));
+      }
+      this.counts.filled++;
+      const held = this.positions.get(f.symbol);
+      const realized = Number.isNaN(f.realizedPnlUsd) ? realizedOf(held, f) : f.realizedPnlUsd;
+      if (realized !== 0) this.d.risk().observeClose(f.symbol, realized, this.d.clock.nowMs());
+    }
+    for (const [id, order] of this.endAfterFills) this.d.orders.append(orderEvent(order, this.d.instruments.get(order.symbol), this.ctxOf(this.strategyOfOrder.get(id) ?? 'unknown')));
+    this.endAfterFills.clear();
+    await this.refreshPositions();
+    for (const f of fills) {
+      if (this.qtyOf(f.symbol) !== 0) continue;
+      const held = this.owner.get(f.symbol);
+      if (held === undefined) continue;
+      if (held.stopId !== null && held.stopId !== f.clientOrderId) this.emitCancel(await this.d.venue.cancelOrder(f.symbol, held.stopId), held.strategy);
+      this.owner.delete(f.symbol);
+    }
+  }
+
+  /**
+   * Lets the signals act, strongest first: a held position whose owner now wants the other side (or
+   * flat) is closed with its stop; a wanted position not held is sized, gated by risk, routed, and
+   * followed by its reduce-only protective stop.
+   */
+  async decide(T: number, nav: number, signals: readonly StrategySignal[], hourly: (symbol: string) => CandleSeries): Promise<DecisionTiming> {
+    const config = this.d.config();
+    const watch = new Stopwatch();
+    let venueMs = 0;
+    const mine = this.d.strategies === undefined ? signals : signals.filter((x) => this.d.strategies?.includes(x.strategy));
+    const ordered = [...mine].sort((a, b) => b.signal.strength - a.signal.strength || a.strategy.localeCompare(b.strategy) || a.signal.symbol.localeCompare(b.signal.symbol));
+    const strategyIds = Object.keys(config.strategy_registry.strategies);
+    const idOf = (strategy: string, symbol: string, kind: 'e' | 'x' | 's') => `h${Math.floor(T / 3_600_000).toString(36)}-${strategyIds.indexOf(strategy)}-${symbol}-${kind}`;
+    for (const { strategy, settings, signal, price } of ordered) {
+      const symbol = signal.symbol;
+      const held = this.owner.get(symbol);
+      const qtyHeld = this.qtyOf(symbol);
+      if (held !== undefined && held.strategy !== strategy) continue; // another strategy holds the symbol
+      const want = signal.direction === 'long' ? 1 : signal.direction === 'short' ? -1 : 0;
+      if (qtyHeld !== 0 && Math.sign(qtyHeld) !== want && held !== undefined) {
+        const sent = new Stopwatch();
+        const id = idOf(strategy, symbol, 'x');
+        if (!this.d.alreadySent?.(id)) {
+          if (held.stopId !== null) this.emitCancel(await this.d.venue.cancelOrder(symbol, held.stopId), strategy);
+          this.d.beforeSend?.({ id, kind: 'exit', strategy, symbol, stopPrice: null });
+          this.strategyOfOrder.set(id, strategy);
+          await this.router.route({ clientOrderId: id, symbol, side: qtyHeld > 0 ? 'sell' : 'buy', qty: Math.abs(qtyHeld), reduceOnly: true, urgent: true, decisionPrice: price });
+          await this.syncFills();
+        }
+        if (this.qtyOf(symbol) === 0) this.owner.delete(symbol);
+        venueMs += sent.elapsedMs();
+      }
+      if (want === 0 || this.qtyOf(symbol) !== 0) continue;
+      const inst = this.d.instruments.get(symbol);
+      if (inst === undefined) continue;
+      const series = hourly(symbol);
+      const atr = atrAtIndex(series, lastClosedIndex(series, T));
+      const limits = config.risk_limits;
+      const size = sizeOrder({
+        navUsd: nav, price, side: want > 0 ? 'buy' : 'sell', instrument: inst, leverage: settings.leverage,
+        target: { kind: 'nav_pct', pct: signal.targetNavPct ?? settings.trade_nav_percentage },
+        caps: {
+          maxTradeNavPct: Math.min(settings.max_trade_nav_pct, limits.global.max_trade_nav_pct),
+          maxSymbolNavPct: limits.per_symbol[symbol]?.max_nav_pct ?? limits.global.max_symbol_nav_pct,
+          maxOrderNotionalUsd: limits.per_symbol[symbol]?.max_order_notional_usd ?? limits.global.max_order_notional_usd,
+          maxLeverage: Math.min(limits.global.max_leverage, limits.per_symbol[symbol]?.max_leverage ?? Infinity, limits.per_strategy[strategy]?.max_leverage ?? Infinity),
+        },
+      });
+      const rawStop = stopPriceOf(settings, want > 0 ? 1 : -1, price, atr);
+      const stopPrice = rawStop === null ? null : inst.roundPrice(rawStop, want > 0 ? 'buy' : 'sell');
+      const intent = { strategy, symbol, venue: this.d.venueId, side: size.side, qty: size.qty, price, reduceOnly: false, leverage: size.leverage, stopPrice };
+      const decision = this.d.risk().check(intent, await this.portfolio(nav, T));
+      const vetoCtx = { tsMs: T, cycleId: this.cycleId, account: this.d.accountId, configFingerprint: this.d.fingerprint() };
+      if (size.qty <= 0 || decision.type === 'denied') {
+        const denied = decision.type === 'denied' ? decision : { type: 'denied' as const, reasons: ['min_notional' as const], details: { nav_pct: size.navPct } };
+        this.d.vetoes.append(vetoRecordOf(denied, intent, vetoCtx));
+        this.counts.vetoed++;
+        continue;
+      }
+      const sent = new Stopwatch();
+      const entryId = idOf(strategy, symbol, 'e');
+      if (this.d.alreadySent?.(entryId)) continue; // reached the venue before a restart: reconciliation adopted it
+      await this.d.venue.setLeverage(symbol, size.leverage);
+      this.d.beforeSend?.({ id: entryId, kind: 'entry', strategy, symbol, stopPrice });
+      this.strategyOfOrder.set(entryId, strategy);
+      const routed = await this.router.route({ clientOrderId: entryId, symbol, side: size.side, qty: size.qty, reduceOnly: false, urgent: false, decisionPrice: price });
+      if (routed.blocked !== null) {
+        this.d.vetoes.append({ ...vetoRecordOf({ type: 'denied', reasons: ['router_blocked'], details: { reason: routed.blocked } }, intent, vetoCtx), stage: 'router' });
+        this.counts.vetoed++;
+        venueMs += sent.elapsedMs();
+        continue;
+      }
+      await this.syncFills();
+      const qty = Math.abs(this.qtyOf(symbol));
+      if (qty > 0) {
+        let stopId: string | null = null;
+        if (stopPrice !== null) {
+          const id = idOf(strategy, symbol, 's');
+          this.d.beforeSend?.({ id, kind: 'stop', strategy, symbol, stopPrice });
+          stopId = await this.placeStop(strategy, symbol, id, size.side === 'buy' ? 'sell' : 'buy', qty, stopPrice);
+        }
+        this.owner.set(symbol, { strategy, stopId, stopPrice: stopId === null ? null : stopPrice, openedTs: T });
+      }
+      venueMs += sent.elapsedMs();
+    }
+    return { totalMs: watch.elapsedMs(), venueMs };
+  }
+
+  /** Places a reduce-only protective stop; its client id when it rests, else null. */
+  async placeStop(strategy: string, symbol: string, id: string, side: 'buy' | 'sell', qty: number, stopPrice: number): Promise<string | null> {
+    this.strategyOfOrder.set(id, strategy);
+    const sent = this.d.clock.nowMs();
+    const stop = await this.d.venue.createOrder({ clientOrderId: id, symbol, side, type: 'stop_market', qty, stopPrice, reduceOnly: true });
+    this.onRouted(stop, this.d.clock.nowMs() - sent);
+    return stop.status === 'new' ? stop.clientOrderId : null;
+  }
+
+  /** The risk engine's view of the account. */
+  async portfolio(nav: number, T: number): Promise<PortfolioView> {
+    return {
+      navUsd: nav, navTsMs: T, openOrders: (await this.d.venue.fetchOpenOrders()).length,
+      positions: this.heldPositions().map((p) => ({ symbol: p.symbol, strategy: this.owner.get(p.symbol)?.strategy ?? 'unknown', qty: p.qty, markPrice: p.markPrice })),
+    };
+  }
+
+  navRecord(T: number, b: Balance, source: NavRecord['source']): NavRecord {
+    const ps = this.heldPositions();
+    return {
+      schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, account: this.d.accountId, cycle_id: this.cycleId, nav_usd: b.marginBalance, wallet_balance_usd: b.walletBalance,
+      unrealized_pnl_usd: b.unrealizedPnl, realized_pnl_usd: 0, fees_usd: 0, funding_usd: 0,
+      gross_exposure_usd: ps.reduce((a, p) => a + Math.abs(p.qty * p.markPrice), 0), net_exposure_usd: ps.reduce((a, p) => a + p.qty * p.markPrice, 0), source, config_fingerprint: this.d.fingerprint(),
+    };
+  }
+
+  /** positions.json. */
+  positionsSnapshot(T: number, navUsd: number) {
+    return {
+      schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, account: this.d.accountId, cycle_id: this.cycleId, nav_usd: navUsd, config_fingerprint: this.d.fingerprint(),
+      positions: this.heldPositions().map((p) => {
+        const held = this.owner.get(p.symbol);
+        return {
+          symbol: p.symbol, strategy: held?.strategy ?? 'unknown', side: p.qty > 0 ? 'long' : 'short', qty: Math.abs(p.qty), entry_price: p.entryPrice, mark_price: p.markPrice,
+          notional_usd: Math.abs(p.qty) * p.markPrice, unrealized_pnl_usd: p.unrealizedPnlUsd, leverage: p.leverage, margin_usd: p.marginUsd, liquidation_price: p.liquidationPrice,
+          stop_price: held?.stopPrice ?? null, opened_ts: held?.openedTs ?? T, updated_ts: T,
+        };
+      }),
+    };
+  }
+
+  async refreshPositions(): Promise<void> {
+    this.positions = new Map((await this.d.venue.fetchPositions()).filter((p) => p.qty !== 0).map((p) => [p.symbol, p]));
+  }
+
+  /** Writes an order's event the first time the router reports it, and its end (cancel, expiry) after. */
+  private onRouted(order: Order, latencyMs: number): void {
+    this.d.fills.observe(order);
+    const strategy = this.strategyOfOrder.get(order.clientOrderId) ?? this.strategyOfOrder.get(order.clientOrderId.replace(/\.(\d+|t)$/, '')) ?? 'unknown';
+    this.strategyOfOrder.set(order.clientOrderId, strategy);
+    const inst = this.d.instruments.get(order.symbol);
+    const ctx = this.ctxOf(strategy);
+    if (!this.seen.has(order.clientOrderId)) {
+      this.seen.add(order.clientOrderId);
+      if (this.seen.size > 10_000) this.seen.clear();
+      if (order.status === 'rejected') {
+        this.d.orders.append(orderEvent(order, inst, ctx, { event: 'order.rejected', latencyMs }));
+        this.counts.rejected++;
+        return;
+      }
+      this.counts.submitted++;
+      this.d.orders.append(orderEvent(order, inst, ctx, { event: 'order.submitted', latencyMs }));
+      if (order.status === 'new' || order.status === 'partially_filled') this.d.orders.append(orderEvent(order, inst, ctx, { event: 'order.acknowledged', latencyMs }));
+    }
+    // fills are written by syncFills; an order's end (cancel, expiry) here, or after its last fill when it had some
+    if (order.status === 'canceled' || order.status === 'expired') {
+      if (order.filledQty > 0) this.endAfterFills.set(order.clientOrderId, order);
+      else this.d.orders.append(orderEvent(order, inst, ctx));
+    }
+  }
+
+  private emitCancel(order: Order, strategy: string): void {
+    this.d.fills.observe(order);
+    if (order.reject === null) this.d.orders.append(orderEvent(order, this.d.instruments.get(order.symbol), this.ctxOf(strategy), { event: 'order.canceled' }));
+  }
+
+  private ctxOf(strategy: string) {
+    return { tsMs: this.d.clock.nowMs(), cycleId: this.cycleId, account: this.d.accountId, venue: this.d.venueId, strategy, configFingerprint: this.d.fingerprint() };
+  }
+}
+
+/** Realised PnL of a fill that reduces `held`: (price − entry) × qty, signed by the position's side. */
+function realizedOf(held: Position | undefined, f: Fill): number {
+  if (held === undefined || held.qty === 0) return 0;
+  const reduces = (held.qty > 0 && f.side === 'sell') || (held.qty < 0 && f.side === 'buy');
+  if (!reduces) return 0;
+  const qty = Math.min(Math.abs(held.qty), f.qty);
+  return (f.price - held.entryPrice) * qty * Math.sign(held.qty) - f.feeUsd;
+}
+
+/** The paper venue reports its fills itself. */
+export function paperFills(venue: { takeFills(): Fill[] }): FillSource {
+  return { take: () => Promise.resolve(venue.takeFills()), observe: () => undefined };
+}
+
+/**
+ * Fills of a live venue, read off its orders: every order the kernel placed is watched until it ends;
+ * growth of its filled quantity is a fill at the growth of its average price. Fees are estimated at the
+ * account's maker/taker rates (Binance's own figure is in its trade list).
+ */
+export class OrderFillTracker implements FillSource {
+  private readonly watched = new Map<string, Order>();
+  private readonly pending: Fill[] = [];
+  constructor(private readonly venue: Venue, private readonly fees: { makerBps: number; takerBps: number }, private readonly clock: Clock) {}
+
+  observe(order: Order): void {
+    if (order.status === 'rejected') return;
+    const before = this.watched.get(order.clientOrderId);
+    const prevQty = before?.filledQty ?? 0;
+    if (order.filledQty > prevQty + 1e-12) {
+      const prevNotional = prevQty * (before?.avgFillPrice ?? 0);
+      const qty = order.filledQty - prevQty;
+      const price = ((order.avgFillPrice ?? 0) * order.filledQty - prevNotional) / qty;
+      const liquidity = order.type === 'limit' && order.timeInForce === 'GTX' ? 'maker' : 'taker';
+      this.pending.push({
+        clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol, side: order.side, qty, price,
+        feeUsd: (qty * price * (liquidity === 'maker' ? this.fees.makerBps : this.fees.takerBps)) / 10_000, liquidity, realizedPnlUsd: Number.NaN, tsMs: order.updatedMs || this.clock.nowMs(), liquidation: false,
+      });
+    }
+    if (order.status === 'new' || order.status === 'partially_filled') this.watched.set(order.clientOrderId, order);
+    else this.watched.delete(order.clientOrderId);
+  }
+
+  /** Client ids of the orders still watched (open at the venue as last seen). */
+  open(): string[] {
+    return [...this.watched.keys()];
+  }
+
+  async take(): Promise<Fill[]> {
+    if (this.watched.size > 0) {
+      // one read of the open orders; only an order that left it is fetched, to learn how it ended
+      const open = new Map((await this.venue.fetchOpenOrders()).map((o) => [o.clientOrderId, o]));
+      for (const o of [...this.watched.values()]) {
+        const now = open.get(o.clientOrderId) ?? (await this.venue.fetchOrder(o.symbol, o.clientOrderId));
+        if (now === undefined) this.watched.delete(o.clientOrderId);
+        else this.observe(now);
+      }
+    }
+    return this.pending.splice(0, this.pending.length);
+  }
+}
