@@ -1,4 +1,5 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
+import type { LogEvent } from '../src/telemetry/events.js';
 import type { Logger } from '../src/telemetry/logger.js';
 import { HedgeError } from '../src/core/errors.js';
 import { defaultConfigDir, defaultStateDir } from '../src/core/paths.js';
@@ -61,6 +62,29 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.rootLogger.info('cli.started', { argv: this.argv, dotenv_keys: this.dotEnvKeys });
     }
     return this.rootLogger;
+  }
+
+  /**
+   * Runs a service until it returns, turning SIGINT/SIGTERM (Ctrl-C, `pm2 stop`) into an abort signal:
+   * the service finishes what it is doing (a cycle, a pass), commits it and returns, and the process exits 0.
+   */
+  protected async withStopSignal<R>(event: LogEvent, saying: string, run: (stop: AbortSignal) => Promise<R>): Promise<R> {
+    const log = await this.logger();
+    const stop = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stop.signal.aborted) return;
+      log.info(event, { signal });
+      if (!this.jsonEnabled()) this.logToStderr(`hedge ${this.id ?? ''}: ${signal}: ${saying}`);
+      stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      return await run(stop.signal);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {

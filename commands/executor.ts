@@ -31,26 +31,6 @@ hedge's books disagree (--adopt takes the venue's state as it is). A loop cycles
     return this.flags.replay ? this.replay() : this.live();
   }
 
-  /** SIGINT/SIGTERM (Ctrl-C, pm2 stop): finish the cycle, commit it, flush telemetry, release the lock, exit 0. */
-  private async withStopSignal<R>(run: (stop: AbortSignal) => Promise<R>): Promise<R> {
-    const log = await this.logger();
-    const stop = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stop.signal.aborted) return;
-      log.info('executor.stopping', { signal });
-      if (!this.jsonEnabled()) this.logToStderr(`hedge executor: ${signal}: finishing the cycle, then stopping`);
-      stop.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      return await run(stop.signal);
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-  }
-
   private async live(): Promise<unknown> {
     const [{ runLive }, { loadConfig }, { appendLineage }, { readRuntimeEnv }, { systemClock }, { statePaths }, path] = await Promise.all([
       import('../src/kernel/live.js'), import('../src/config/load.js'), import('../src/audit/lineage.js'), import('../src/config/env.js'),
@@ -62,7 +42,7 @@ hedge's books disagree (--adopt takes the venue's state as it is). A loop cycles
     const loaded = loadConfig(configOptions);
     appendLineage(statePaths(stateDir).lineage, loaded, { by: 'executor', env: runtime.env, clock: systemClock, auditOk: null });
     const log = await this.logger();
-    const summary = await this.withStopSignal((stop) =>
+    const summary = await this.withStopSignal('executor.stopping', 'finishing the cycle, then stopping', (stop) =>
       runLive({
         loaded, configOptions, stateDir, runtime, account: this.flags.account, once: this.flags.once, intervalS: this.flags.interval, adopt: this.flags.adopt, log, stop,
         onMode: (m) => {
@@ -101,7 +81,7 @@ hedge's books disagree (--adopt takes the venue's state as it is). A loop cycles
     const log = await this.logger();
     log.info('executor.started', { mode: 'DRY-RUN replay', from: this.flags.from, to: this.flags.to, config_fingerprint: loaded.fingerprint });
     if (!this.jsonEnabled()) this.logToStderr(`hedge executor: DRY-RUN replay on the paper venue (${this.flags.from} → ${this.flags.to}); no order leaves this machine`);
-    const summary = await this.withStopSignal((stop) => runReplay({ loaded, stateDir, fromMs, toMs, env: env.env, account: this.flags.account, stop }));
+    const summary = await this.withStopSignal('executor.stopping', 'finishing the cycle, then stopping', (stop) => runReplay({ loaded, stateDir, fromMs, toMs, env: env.env, account: this.flags.account, stop }));
     log.info('executor.finished', { stopped: summary.stopped, cycles: summary.cycles, orders: summary.orders, nav_end_usd: summary.navEndUsd });
     if (!this.jsonEnabled()) {
       if (summary.stopped) this.log(`stopped after cycle ${summary.cycles}; run the same command again to continue from there`);

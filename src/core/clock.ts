@@ -52,6 +52,16 @@ export class OffsetClock implements Clock {
   }
 }
 
+/** Sleeps `ms` of `clock`'s time in short steps; returns true as soon as `stop` is aborted (a service's wait between cycles). */
+export async function sleepUnlessStopped(clock: Clock, ms: number, stop: AbortSignal | undefined): Promise<boolean> {
+  const end = clock.nowMs() + ms;
+  while (clock.nowMs() < end) {
+    if (stop?.aborted) return true;
+    await clock.sleep(Math.min(100, end - clock.nowMs()));
+  }
+  return stop?.aborted ?? false;
+}
+
 /** Shared wall clock for code that runs outside any kernel (commands, audit). */
 export const systemClock: Clock = new SystemClock();
 

@@ -2,7 +2,7 @@ import { existsSync, statSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { Stopwatch } from '../core/clock.js';
+import { sleepUnlessStopped, Stopwatch } from '../core/clock.js';
 import { ExitCode, HedgeError, UsageError, errorMessage } from '../core/errors.js';
 import { ConfigWatcher } from '../config/config-watcher.js';
 import type { RuntimeEnv } from '../config/env.js';
@@ -28,7 +28,7 @@ import { RouterHealthSnapshot } from '../telemetry/records/router-health.js';
 import { accountStateDir, statePaths, type StatePaths } from '../telemetry/state-paths.js';
 import type { PaperVenueState } from '../venues/paper/paper-venue.js';
 import { liveEnvironment, type ExecutionMode, type LiveEnvironment } from './environment.js';
-import { acquireInstanceLock, instanceLockFile } from './instance-lock.js';
+import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
 import { Kernel, KernelStateSchema, type SendIntent } from './kernel.js';
 import { orderEvent } from './order-events.js';
 
@@ -480,15 +480,6 @@ async function applyFunding(env: LiveEnvironment, symbols: string[], sinceMs: nu
   }
 }
 
-/** Sleeps until the next cycle; returns true when stopped meanwhile. */
-async function sleepUnlessStopped(clock: LiveEnvironment['clock'], ms: number, stop: AbortSignal | undefined): Promise<boolean> {
-  const end = clock.nowMs() + ms;
-  while (clock.nowMs() < end) {
-    if (stop?.aborted) return true;
-    await clock.sleep(Math.min(200, end - clock.nowMs()));
-  }
-  return stop?.aborted ?? false;
-}
 
 function loadLiveState(file: string, accountId: string, mode: ExecutionMode): LiveState | undefined {
   const raw = readJsonSnapshot(file);

@@ -24,7 +24,7 @@ import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
 import { accountStateDir, statePaths, type StatePaths } from '../telemetry/state-paths.js';
 import type { PaperVenueState } from '../venues/paper/paper-venue.js';
-import { acquireInstanceLock, instanceLockFile } from './instance-lock.js';
+import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
 import { replayEnvironment } from './environment.js';
 import { HoldingSchema, Kernel } from './kernel.js';
 import { RouterHealth } from '../router/router-health.js';
@@ -63,6 +63,8 @@ export interface ReplayOptions {
   readonly account?: string | undefined;
   /** Aborted by SIGINT/SIGTERM: the replay finishes the cycle it is in, commits it, and returns. */
   readonly stop?: AbortSignal | undefined;
+  /** Called after every committed cycle (progress reports, memory sampling). */
+  readonly onCycle?: ((cycle: number, closeTimeMs: number) => void) | undefined;
 }
 
 export interface ReplaySummary {
@@ -216,6 +218,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
         owner: ks.owner, strategy_of_order: ks.strategy_of_order, funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(),
       };
       writeJsonAtomic(checkpointFile, cp);
+      o.onCycle?.(cycle, T);
       // the cycle is committed: let signal handlers run, and stop here if asked
       if (o.stop !== undefined) {
         await setImmediate();

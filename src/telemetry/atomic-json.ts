@@ -12,15 +12,16 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   writeTextAtomic(file, `${JSON.stringify(value)}\n`);
 }
 
-/** Replaces `file` with `text` atomically and durably (see `writeJsonAtomic`). */
-export function writeTextAtomic(file: string, text: string): void {
+/** Replaces `file` with `text` (or bytes) atomically and durably (see `writeJsonAtomic`). */
+export function writeTextAtomic(file: string, text: string | Uint8Array): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
     mkdirSync(dir, { recursive: true });
     fd = openSync(tmp, 'wx', 0o644);
-    writeSync(fd, text);
+    const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

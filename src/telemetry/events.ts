@@ -26,6 +26,12 @@ export const LogEvents = {
   'executor.reconcile_mismatch': 'the venue and the executor books disagree; nothing is traded until they agree',
   'executor.stop_restored': 'a held position found without its protective stop at start got the stop',
   'executor.adopted': 'the operator took the venue positions and orders as they are (--adopt)',
+  'sync.started': 'the sync daemon (or one pass) started, with its sink',
+  'sync.pass': 'a sync pass carried new stream bytes or snapshots to the sink',
+  'sync.pass_failed': 'a sync pass failed; the daemon retries at the next interval',
+  'sync.stream_rewritten': 'a local stream was cut back or rewritten, so its mirror is written again from the start',
+  'sync.stopping': 'sync got SIGINT/SIGTERM: it finishes the pass and exits',
+  'sync.finished': 'the sync daemon (or one pass) finished',
   'risk.resumed': 'an operator lifted the kill switch or a reduce-only state',
 } as const;
 

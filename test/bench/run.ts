@@ -143,17 +143,56 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   rmSync(dir, { recursive: true, force: true });
 }
 
-// executor replay: decision latency per cycle and memory after a 30-day replay of the universe
+// executor replay: decision latency per cycle, and memory through a 30-day replay of the universe, in a
+// process of its own (RSS sampled every 10 days, so "flat" can be read off)
 {
-  const { runReplay } = await import('../../src/kernel/replay.js');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'hedge-bench-replay-'));
-  const loaded = loadConfig({ configDir: defaultConfigDir });
+  const child = spawnSync(process.execPath, ['--expose-gc', path.join(packageRoot, 'dist', 'test', 'bench', 'replay-child.js')], { encoding: 'utf8', cwd: packageRoot });
+  if (child.status !== 0) throw new TypeError(`replay bench child exited ${child.status}: ${child.stderr}`);
+  const r = JSON.parse(child.stdout) as { median: number; p99: number; cycles: number; wallS: number; refitS: number; rssMb: number[]; heapMb: number };
+  line(`executor replay, 30 days × ${11} symbols: decision per cycle, median`, `${r.median.toFixed(3)} ms`);
+  line('executor replay: decision per cycle, p99', `${r.p99.toFixed(3)} ms`, 'issue 6 target p99 ≤ 5 ms');
+  line(`executor replay: ${r.cycles} cycles wall time (incl. fsync'd telemetry, daily regime refits ${r.refitS.toFixed(1)} s)`, `${r.wallS.toFixed(1)} s`);
+  line('executor replay: RSS after 10 / 20 / 30 days', r.rssMb.map((x) => x.toFixed(0)).join(' / ') + ' MB', 'issue 6 target ≤ 200 MB, flat');
+  line('executor replay: JS heap in use after the run (after GC)', `${r.heapMb.toFixed(0)} MB`);
+}
+
+// sync: throughput of one pass to the dir sink, and the daemon's lag from a write to its copy at the sink
+{
+  const { SyncEngine } = await import('../../src/sync/sync-engine.js');
+  const { DirSink } = await import('../../src/sync/dir-sink.js');
+  const { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } = await import('node:fs');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hedge-bench-sync-'));
+  const logs = path.join(dir, 'state', 'logs');
+  mkdirSync(logs, { recursive: true });
+  const record = (i: number) => `${JSON.stringify({ schema_version: 1, ts: 1_700_000_000_000 + i, event: 'order.filled', client_order_id: `h${i}`, qty: '0.010', price: '61234.5', pad: 'x'.repeat(120) })}\n`;
+  for (const name of ['orders.jsonl', 'risk_vetoes.jsonl', 'nav.jsonl']) {
+    const parts: string[] = [];
+    for (let i = 0; i < 300_000; i++) parts.push(record(i));
+    writeFileSync(path.join(logs, name), parts.join(''));
+  }
+  const bytes = ['orders.jsonl', 'risk_vetoes.jsonl', 'nav.jsonl'].reduce((a, n) => a + statSync(path.join(logs, n)).size, 0);
+  const engine = new SyncEngine({ stateDir: path.join(dir, 'state'), sink: new DirSink(path.join(dir, 'mirror')), stateFile: path.join(dir, 'state', 'cache', 'sync_state.json'), clock: new ManualClock(0) });
   const t0 = performance.now();
-  const s = await runReplay({ loaded, stateDir: dir, fromMs: Date.UTC(2024, 4, 1), toMs: Date.UTC(2024, 4, 31), env: 'dev' });
-  const wall = performance.now() - t0;
-  line(`executor replay, 30 days × ${11} symbols: decision per cycle, median`, `${s.decisionMs.median.toFixed(3)} ms`);
-  line('executor replay: decision per cycle, p99', `${s.decisionMs.p99.toFixed(3)} ms`, 'issue 6 target p99 ≤ 5 ms');
-  line(`executor replay: ${s.cycles} cycles wall time (incl. fsync'd telemetry, daily regime refits ${(s.regimeRefitMs / 1000).toFixed(1)} s)`, `${(wall / 1000).toFixed(1)} s`);
-  line('executor replay: RSS after the run', `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`, 'issue 6 target ≤ 200 MB');
+  const r = await engine.pass();
+  const s = (performance.now() - t0) / 1000;
+  line(`sync: one pass of ${(bytes / 2 ** 20).toFixed(0)} MB of JSONL to the dir sink (fsync'd)`, `${(r.streamBytes / 2 ** 20 / s).toFixed(0)} MB/s`, 'issue 8 target ≥ 50 MB/s');
+
+  // the daemon (PM2's hedge-sync) with the shipped 1 s interval: a line appended, then polled for at the sink
+  const d = spawn(process.execPath, [bin, 'sync', '--state-dir', path.join(dir, 'state'), '--sink', `dir:${path.join(dir, 'mirror2')}`], { stdio: 'ignore' });
+  const remote = path.join(dir, 'mirror2', 'node-1', 'logs', 'orders.jsonl');
+  while (!existsSync(remote) || statSync(remote).size < statSync(path.join(logs, 'orders.jsonl')).size) await new Promise((res) => setTimeout(res, 20));
+  const lags: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const text = record(1_000_000 + i);
+    const w = performance.now();
+    appendFileSync(path.join(logs, 'orders.jsonl'), text);
+    while (!readFileSync(remote, 'utf8').endsWith(text)) await new Promise((res) => setTimeout(res, 5));
+    lags.push(performance.now() - w);
+    await new Promise((res) => setTimeout(res, Math.random() * 500));
+  }
+  d.kill('SIGINT');
+  await new Promise((res) => d.on('close', res));
+  line('sync daemon: lag from a write to its copy at the sink, median', `${quantile(lags, 0.5).toFixed(0)} ms`);
+  line('sync daemon: lag, max of 10', `${Math.max(...lags).toFixed(0)} ms`, 'issue 8 target ≤ 2000 ms');
   rmSync(dir, { recursive: true, force: true });
 }

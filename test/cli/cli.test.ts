@@ -17,7 +17,7 @@ describe('hedge CLI', () => {
     for (const flag of ['--config-dir', '--state-dir', '--json', '--log-level', '--profile']) expect(r.stdout).toContain(flag);
   });
 
-  it.concurrent.each(SIX.filter((c) => c !== 'audit' && c !== 'screener' && c !== 'executor'))('%s says plainly it cannot run yet and exits 1', async (c) => {
+  it.concurrent.each(SIX.filter((c) => c !== 'audit' && c !== 'screener' && c !== 'executor' && c !== 'sync'))('%s says plainly it cannot run yet and exits 1', async (c) => {
     const r = await runCliAsync([c]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('NOT_AVAILABLE');
@@ -26,7 +26,7 @@ describe('hedge CLI', () => {
   });
 
   it('prints a typed error as JSON with --json', () => {
-    const r = runCli(['sync', '--json']);
+    const r = runCli(['backtest', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'NOT_AVAILABLE', exitCode: 1, retryable: false } });
   });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { acquireInstanceLock, AlreadyRunningError } from '../../src/kernel/instance-lock.js';
+import { acquireInstanceLock, AlreadyRunningError } from '../../src/core/instance-lock.js';
 import { readJsonl } from '../../src/telemetry/jsonl-reader.js';
 import { OrderEventRecord } from '../../src/telemetry/records/order-event.js';
 import { runCliAsync } from '../support/cli.js';

@@ -1,8 +1,8 @@
 import { linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, closeSync, fsyncSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isoOf, systemClock, type Clock } from '../core/clock.js';
-import { HedgeError, ExitCode } from '../core/errors.js';
+import { isoOf, systemClock, type Clock } from './clock.js';
+import { HedgeError, ExitCode } from './errors.js';
 
 /** Another live process already runs this service on this account and state dir. */
 export class AlreadyRunningError extends HedgeError {
@@ -128,8 +128,8 @@ function isStale(h: LockHolder): boolean {
 function refusal(file: string, raw: string | null): AlreadyRunningError {
   const h: Partial<LockHolder> = parseHolder(raw ?? '') ?? {};
   return new AlreadyRunningError(
-    `another ${h.service ?? 'hedge'} already runs account "${h.account ?? '?'}" on this state dir: pid ${h.pid ?? '?'} on ${h.host ?? 'unknown host'}, started ${h.started ?? '?'} (lock ${file}). ` +
-      `Nothing was traded. Stop that process first; if it is gone (another host sharing this volume), delete the lock file.`,
+    `another ${h.service ?? 'hedge'} already runs ${h.service === 'sync' ? 'node' : 'account'} "${h.account ?? '?'}" on this state dir: pid ${h.pid ?? '?'} on ${h.host ?? 'unknown host'}, started ${h.started ?? '?'} (lock ${file}). ` +
+      `${h.service === 'executor' ? 'Nothing was traded' : 'Nothing was done'}. Stop that process first; if it is gone (another host sharing this volume), delete the lock file.`,
   );
 }
 
