@@ -34,7 +34,7 @@ export const apps = [
   {
     ...common,
     name: 'hedge-dashboard',
-    args: 'dashboard-export --watch',
+    args: 'dashboard-export --watch --serve',
     out_file: 'logs/pm2-dashboard.out.log',
     error_file: 'logs/pm2-dashboard.err.log',
   },

@@ -1,20 +1,51 @@
 import { Flags } from '@oclif/core';
-import { NotAvailableError } from '../src/core/errors.js';
 import { BaseCommand } from './base-command.js';
 
 export default class DashboardExport extends BaseCommand<typeof DashboardExport> {
-  static override summary = 'Fold telemetry into a self-contained dashboard bundle (index.html and its data).';
-  static override description = `Not available in this build: the dashboard page and its data model are not built yet; the command says so and exits 1.`;
+  static override summary = 'Fold telemetry into a self-contained dashboard bundle (index.html and its data), and serve it.';
+  static override description = `Writes <out>/index.html (one self-contained page: styles, TradingView's lightweight-charts and the data inlined; it works
+from file:// with no network) and <out>/data.json from the telemetry of --state-dir (and its accounts/<id>/): NAV and equity curve,
+positions, router health, the veto stream (filterable by reason, strategy, symbol), order counts, service heartbeats.
+Re-run, it rewrites nothing unless telemetry changed. --watch re-exports when it does (and every 15 s); --serve also serves the
+bundle read-only on dashboard.json host:port (127.0.0.1 by default; any other address needs the token named by token_env),
+and the served page refreshes itself. SIGINT/SIGTERM stop it cleanly.`;
   static override examples = [
     { description: 'Export the current state', command: '<%= config.bin %> <%= command.id %> --out research/dashboard' },
-    { description: 'Re-export whenever telemetry changes', command: '<%= config.bin %> <%= command.id %> --watch' },
+    { description: 'The dashboard service (what PM2 runs as hedge-dashboard)', command: '<%= config.bin %> <%= command.id %> --watch --serve' },
   ];
   static override flags = {
-    out: Flags.string({ summary: 'Output folder (default: dashboard.json out_dir).' }),
-    watch: Flags.boolean({ summary: 'Re-export when telemetry changes.' }),
+    out: Flags.string({ summary: 'Output folder (default: dashboard.json out_dir, under the state dir).' }),
+    watch: Flags.boolean({ summary: 'Re-export when telemetry changes, until stopped.' }),
+    serve: Flags.boolean({ summary: 'Serve the bundle on dashboard.json host and port while watching.', dependsOn: ['watch'] }),
+    port: Flags.integer({ summary: 'Port to serve on (default: dashboard.json port; 0 picks a free one).', min: 0, max: 65_535 }),
   };
 
-  async run(): Promise<never> {
-    throw new NotAvailableError('hedge dashboard-export cannot run yet: the dashboard page and its data model are not part of this build.');
+  async run(): Promise<unknown> {
+    const [{ exportDashboard, watchAndExport }, { serveDashboard }, { loadConfig }, { systemClock }, { readSecret }, path] = await Promise.all([
+      import('../src/dashboard/export.js'), import('../src/dashboard/server.js'), import('../src/config/load.js'), import('../src/core/clock.js'), import('../src/config/env.js'), import('node:path'),
+    ]);
+    const stateDir = path.resolve(this.flags['state-dir']);
+    const cfg = loadConfig({ configDir: path.resolve(this.flags['config-dir']), profile: this.flags.profile }).config.dashboard;
+    const out = path.resolve(stateDir, this.flags.out ?? cfg.out_dir);
+    const page = { title: cfg.title, refreshS: cfg.refresh_s };
+    const first = exportDashboard(stateDir, out, systemClock, page);
+    if (!this.flags.watch) {
+      if (!this.jsonEnabled()) this.log(`${first.written ? 'exported' : 'unchanged'}: ${path.join(out, 'index.html')} (${first.accounts} account(s), ${first.ms} ms)`);
+      return first;
+    }
+    const log = await this.logger();
+    const token = cfg.token_env === undefined ? undefined : readSecret(cfg.token_env);
+    const served = this.flags.serve ? await serveDashboard(out, cfg.host, this.flags.port ?? cfg.port, token) : undefined;
+    log.info('dashboard.started', { out, url: served?.url ?? null });
+    if (!this.jsonEnabled()) this.logToStderr(`hedge dashboard-export: watching ${stateDir}${served === undefined ? '' : `, serving ${served.url}`}`);
+    let exports = 1;
+    await this.withStopSignal('dashboard.stopping', 'stopping', (stop) =>
+      watchAndExport(stateDir, out, systemClock, page, (r) => {
+        if (r.written) exports++;
+      }, stop),
+    );
+    if (served !== undefined) await new Promise<void>((resolve) => served.server.close(() => resolve()));
+    log.info('dashboard.finished', { exports });
+    return { out, exports, url: served?.url ?? null };
   }
 }

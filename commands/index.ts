@@ -9,6 +9,7 @@ import Kill from './kill.js';
 import RegimeFit from './regime/fit.js';
 import Resume from './resume.js';
 import Screener from './screener.js';
+import Status from './status.js';
 import Sync from './sync.js';
 
 /** The explicit command map oclif loads (package.json `oclif.commands`): no folder scanning. */
@@ -25,4 +26,5 @@ export const COMMANDS = {
   'regime:fit': RegimeFit,
   kill: Kill,
   resume: Resume,
+  status: Status,
 };

@@ -71,6 +71,8 @@ export interface KernelDeps {
   readonly state?: KernelState | undefined;
   /** The strategies this account runs (venues.json `strategies`); absent: every enabled one. */
   readonly strategies?: readonly string[] | undefined;
+  /** A stop (SIGINT/SIGTERM): no further signal is acted on, and resting router orders are cancelled at once. */
+  readonly stop?: AbortSignal | undefined;
 }
 
 /** What a decision step of a cycle cost. */
@@ -79,6 +81,8 @@ export interface DecisionTiming {
   readonly totalMs: number;
   /** Of which: waiting for the venue (orders, fills, positions). */
   readonly venueMs: number;
+  /** A stop came before every signal was acted on: the bar is to be decided again. */
+  readonly interrupted: boolean;
 }
 
 /**
@@ -104,7 +108,7 @@ export class Kernel {
     this.counts = { ...(d.state?.counts ?? { submitted: 0, filled: 0, rejected: 0, vetoed: 0 }) };
     this.router = new OrderRouter({
       venue: d.venue, clock: d.clock, health: d.health, policy: () => d.config().router_policy, instrument: (s) => d.instruments.get(s), book: d.book,
-      onOrder: (o, latency) => this.onRouted(o, latency), ...(d.pollMs === undefined ? {} : { pollMs: d.pollMs }),
+      onOrder: (o, latency) => this.onRouted(o, latency), ...(d.pollMs === undefined ? {} : { pollMs: d.pollMs }), stop: d.stop,
     });
   }
 
@@ -179,7 +183,12 @@ export class Kernel {
     const ordered = [...mine].sort((a, b) => b.signal.strength - a.signal.strength || a.strategy.localeCompare(b.strategy) || a.signal.symbol.localeCompare(b.signal.symbol));
     const strategyIds = Object.keys(config.strategy_registry.strategies);
     const idOf = (strategy: string, symbol: string, kind: 'e' | 'x' | 's') => `h${Math.floor(T / 3_600_000).toString(36)}-${strategyIds.indexOf(strategy)}-${symbol}-${kind}`;
+    let interrupted = false;
     for (const { strategy, settings, signal, price } of ordered) {
+      if (this.d.stop?.aborted === true) {
+        interrupted = true;
+        break;
+      }
       const symbol = signal.symbol;
       const held = this.owner.get(symbol);
       const qtyHeld = this.qtyOf(symbol);
@@ -251,7 +260,7 @@ export class Kernel {
       }
       venueMs += sent.elapsedMs();
     }
-    return { totalMs: watch.elapsedMs(), venueMs };
+    return { totalMs: watch.elapsedMs(), venueMs, interrupted };
   }
 
   /** Places a reduce-only protective stop; its client id when it rests, else null. */

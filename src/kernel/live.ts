@@ -166,6 +166,7 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
     risk: () => risk, health, orders, vetoes, book: (s) => env.book(s), state: state?.kernel, strategies, ...(o.pollMs === undefined ? {} : { pollMs: o.pollMs }),
     beforeSend: (i: SendIntent) => journal.append({ ts: clock.nowMs(), cycle, id: i.id, kind: i.kind, strategy: i.strategy, symbol: i.symbol, stop_price: i.stopPrice }),
     alreadySent: (id: string): boolean => adopted.has(id) || kernel.knows(id),
+    stop: o.stop,
   });
   const decided = new Map<string, number>(Object.entries(state?.decided ?? {}));
   let navStart = state?.nav_start_usd ?? null;
@@ -282,7 +283,7 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
           decisionMs = signalMs + timing.totalMs - timing.venueMs - refitMs;
           // decided only once every signal has been acted on: a cycle that failed mid-way decides again
           // (what it did send is known by its deterministic ids and never sent twice)
-          for (const tf of due) decided.set(tf, Math.floor(T / timeframeMs[tf]) * timeframeMs[tf]);
+          if (!timing.interrupted) for (const tf of due) decided.set(tf, Math.floor(T / timeframeMs[tf]) * timeframeMs[tf]);
         }
         // 4. what the cycle leaves behind; the state file is the commit point
         const after = await env.venue.fetchBalance();

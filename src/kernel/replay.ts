@@ -27,7 +27,7 @@ import type { PaperVenueState } from '../venues/paper/paper-venue.js';
 import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
 import { replayEnvironment } from './environment.js';
 import { HoldingSchema, Kernel } from './kernel.js';
-import { RouterHealth } from '../router/router-health.js';
+import { RouterHealth, type SymbolState } from '../router/router-health.js';
 
 /**
  * `cache/replay_checkpoint.json`: written atomically at the end of every cycle, after the cycle's
@@ -51,6 +51,7 @@ const CheckpointSchema = z.strictObject({
   funding_index: z.array(z.tuple([z.string(), z.number()])),
   risk: RiskStateSchema,
   paper: z.custom<PaperVenueState>((v) => typeof v === 'object' && v !== null),
+  router: z.array(z.tuple([z.string(), z.custom<SymbolState>((v) => typeof v === 'object' && v !== null)])),
 });
 type Checkpoint = z.infer<typeof CheckpointSchema>;
 
@@ -139,6 +140,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
   const funding = new Map([['BTCUSDT', loadBundledFunding()]]);
   const fundingIdx = new Map<string, number>(checkpoint?.funding_index ?? []);
   const health = new RouterHealth(config.router_policy);
+  if (checkpoint !== undefined) health.load(checkpoint.router);
   // a replay has bars and no book: the kernel gets no book, so the router sends every order taker
   const kernel = new Kernel({
     config: () => config, fingerprint: () => fingerprint, accountId, venueId: account.venue, venue, fills, clock, instruments, risk: () => risk, health, orders, vetoes, strategies: account.strategies,
@@ -208,6 +210,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
       writeJsonAtomic(paths.heartbeat('executor'), {
         schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, service: 'executor', pid: process.pid, host: os.hostname(), status: 'running', cycle, cycle_ms: decisionMs, lag_ms: null, last_error: null, config_fingerprint: fingerprint,
       });
+      writeJsonAtomic(paths.routerHealth, health.snapshot(accountId, T));
       saveRiskState(paths.riskState, risk.state);
       // the commit point of the cycle
       navLog.flush();
@@ -215,7 +218,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
       const cp: Checkpoint = {
         schema_version: 1, config_fingerprint: fingerprint, from_ms: o.fromMs, to_ms: o.toMs, account: accountId, cycle, last_close_ms: T,
         offsets: { orders: sizeOf(paths.orders), vetoes: sizeOf(paths.vetoes), nav: sizeOf(paths.nav) }, counts: ks.counts, nav_start_usd: navStart,
-        owner: ks.owner, strategy_of_order: ks.strategy_of_order, funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(),
+        owner: ks.owner, strategy_of_order: ks.strategy_of_order, funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(), router: health.dump(),
       };
       writeJsonAtomic(checkpointFile, cp);
       o.onCycle?.(cycle, T);
@@ -242,7 +245,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
     configFingerprint: fingerprint,
     decisionMs: latencyStats(decisionTimes),
     regimeRefitMs: refitTotalMs,
-    files: { orders: paths.orders, vetoes: paths.vetoes, nav: paths.nav, positions: paths.positions, heartbeat: paths.heartbeat('executor'), riskState: paths.riskState },
+    files: { orders: paths.orders, vetoes: paths.vetoes, nav: paths.nav, positions: paths.positions, routerHealth: paths.routerHealth, heartbeat: paths.heartbeat('executor'), riskState: paths.riskState },
   };
 
   function regimeOf(symbol: string, T: number): Regime | null {

@@ -45,6 +45,8 @@ export interface OrderRouterDeps {
   onOrder(order: Order, latencyMs: number): void;
   /** Poll interval of a resting order, ms (default min(1000, ttl)). */
   readonly pollMs?: number;
+  /** A stop (SIGINT/SIGTERM): a resting order is cancelled at once, and nothing more is sent for it. */
+  readonly stop?: AbortSignal | undefined;
 }
 
 /**
@@ -80,7 +82,7 @@ export class OrderRouter {
     if (route.type === 'maker' && top !== undefined && inst !== undefined) {
       const policy = this.d.health.settingsOf(req.symbol);
       const ttlMs = route.ttlS * 1000;
-      for (let k = 0; k <= policy.max_replaces && remaining() > 0; k++) {
+      for (let k = 0; k <= policy.max_replaces && remaining() > 0 && !this.stopped(); k++) {
         const book = k === 0 ? top : await this.d.book?.(req.symbol).catch(() => undefined);
         if (book === undefined) break;
         const price = this.makerPrice(inst, req.side, book, this.d.health.offsetOf(req.symbol));
@@ -101,7 +103,7 @@ export class OrderRouter {
         account(order, seen);
         seen = order.filledQty;
         const deadline = sent + ttlMs;
-        while (isOpen(order) && this.d.clock.nowMs() < deadline) {
+        while (isOpen(order) && this.d.clock.nowMs() < deadline && !this.stopped()) {
           await this.d.clock.sleep(Math.min(this.d.pollMs ?? Math.min(1000, ttlMs), Math.max(0, deadline - this.d.clock.nowMs())));
           // the book moves on (in DRY-RUN this is what lets the paper venue fill a resting order)
           await this.d.book?.(req.symbol).catch(() => undefined);
@@ -127,7 +129,7 @@ export class OrderRouter {
           slippageBps: done ? slippageBps(req.side, order.avgFillPrice ?? price, decisionMid) : null, latencyMs: latency, missed: !done,
         }, this.d.clock.nowMs());
       }
-      if (remaining() <= 0 || !route.takerFallback) return this.result(placed, filled, notional);
+      if (remaining() <= 0 || !route.takerFallback || this.stopped()) return this.result(placed, filled, notional);
     }
 
     const qty = remaining();
@@ -145,6 +147,10 @@ export class OrderRouter {
       slippageBps: done ? slippageBps(req.side, order.avgFillPrice ?? decisionMid, decisionMid) : null, latencyMs: latency, missed: false,
     }, this.d.clock.nowMs());
     return this.result(placed, filled, notional);
+  }
+
+  private stopped(): boolean {
+    return this.d.stop?.aborted === true;
   }
 
   /** A post-only price: the mid less the offset, never past our side of the touch, on the tick grid. */

@@ -16,7 +16,7 @@ export interface RouteSample {
   readonly missed: boolean;
 }
 
-interface SymbolState {
+export interface SymbolState {
   state: HealthState;
   sinceMs: number;
   pending: HealthState | null;
@@ -94,6 +94,16 @@ export class RouterHealth {
   restore(snapshot: RouterHealthSnapshot): void {
     for (const [symbol, r] of Object.entries(snapshot.symbols))
       this.symbols.set(symbol, { state: r.state, sinceMs: r.since_ts, pending: r.pending_state, pendingCount: r.pending_count, offsetBps: r.offset_bps, samples: [] });
+  }
+
+  /** Everything, samples included, as plain data: what a replay checkpoint carries so a restart continues exactly. */
+  dump(): [string, SymbolState][] {
+    return [...this.symbols].map(([k, v]) => [k, { ...v, samples: [...v.samples] }]);
+  }
+
+  load(state: readonly [string, SymbolState][]): void {
+    this.symbols.clear();
+    for (const [k, v] of state) this.symbols.set(k, { ...v, samples: [...v.samples] });
   }
 
   private entry(symbol: string, atMs: number): SymbolState {

@@ -32,6 +32,9 @@ export const LogEvents = {
   'sync.stream_rewritten': 'a local stream was cut back or rewritten, so its mirror is written again from the start',
   'sync.stopping': 'sync got SIGINT/SIGTERM: it finishes the pass and exits',
   'sync.finished': 'the sync daemon (or one pass) finished',
+  'dashboard.started': 'the dashboard export is watching telemetry (and serving it, with its URL)',
+  'dashboard.stopping': 'the dashboard service got SIGINT/SIGTERM and stops',
+  'dashboard.finished': 'the dashboard service stopped, with how many exports it wrote',
   'risk.resumed': 'an operator lifted the kill switch or a reduce-only state',
 } as const;
 

@@ -9,8 +9,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { defaultConfigDir } from '../../src/core/paths.js';
-import { lastClosedIndex } from '../../src/domain/candle.js';
-import { CandleStore } from '../../src/market/candle-store.js';
 import { runReplay } from '../../src/kernel/replay.js';
 import { readJsonl } from '../../src/telemetry/jsonl-reader.js';
 import { OrderEventRecord } from '../../src/telemetry/records/order-event.js';
@@ -22,7 +20,7 @@ import { statePaths } from '../../src/telemetry/state-paths.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCliAsync, startCli } from '../support/cli.js';
 import { configCopy, tempDir } from '../support/config-copy.js';
-import { FapiServer } from '../support/fapi-server.js';
+import { FapiServer, serveHistoryAt } from '../support/fapi-server.js';
 
 const HOUR = 3_600_000;
 
@@ -43,14 +41,7 @@ beforeAll(async () => {
 async function venueAt(atMs: number): Promise<{ server: FapiServer; url: string }> {
   const server = new FapiServer();
   const url = await server.start();
-  server.skewMs = atMs - Date.now();
-  const store = new CandleStore('/nonexistent');
-  for (const symbol of loadConfig({ configDir: defaultConfigDir }).config.strategy_config.universe) {
-    const s = store.load(symbol, '1h').series;
-    const close = s.close[lastClosedIndex(s, atMs)] ?? 0;
-    const tick = server.instruments.get(symbol)?.spec.filters.tickSize ?? 0.01;
-    server.engine.setBook(symbol, [[close - tick, 1e6]], [[close + tick, 1e6]]);
-  }
+  serveHistoryAt(server, atMs, loadConfig({ configDir: defaultConfigDir }).config.strategy_config.universe);
   return { server, url };
 }
 

@@ -358,3 +358,22 @@ export class FapiServer {
     }));
   }
 }
+
+/**
+ * Sets the server's clock to `atMs` of the bundled history (plus what elapses from now on) and gives each
+ * symbol a deep one-tick book at its close then: an executor deciding on the venue's clock sees those bars
+ * closing "now" and can trade them.
+ */
+export function serveHistoryAt(server: FapiServer, atMs: number, symbols: readonly string[]): void {
+  server.skewMs = atMs - Date.now();
+  const store = new CandleStore('/nonexistent');
+  for (const symbol of symbols) {
+    if (!hasBundledCandles(symbol)) continue;
+    const s = store.load(symbol, '1h').series;
+    let i = s.length - 1;
+    while (i > 0 && (s.openTimeMs[i] ?? 0) + timeframeMs['1h'] > atMs) i--;
+    const close = s.close[i] ?? 0;
+    const tick = server.instruments.get(symbol)?.spec.filters.tickSize ?? 0.01;
+    server.engine.setBook(symbol, [[close - tick, 1e6]], [[close + tick, 1e6]]);
+  }
+}

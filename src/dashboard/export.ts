@@ -1,0 +1,76 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { watch } from 'chokidar';
+import { sleepUnlessStopped, type Clock } from '../core/clock.js';
+import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
+import { buildDashboardData } from './model.js';
+import { renderDashboardPage } from './page.js';
+
+export interface ExportResult {
+  readonly out: string;
+  readonly files: readonly string[];
+  /** False when no telemetry changed since the last export: nothing was rewritten. */
+  readonly written: boolean;
+  readonly accounts: number;
+  readonly ms: number;
+}
+
+/** The telemetry files the dashboard reads, with their sizes and mtimes: what "changed" means for an export. */
+function inputsOf(stateDir: string): Record<string, [number, number]> {
+  const dirs = [path.join(stateDir, 'logs')];
+  const more = path.join(stateDir, 'accounts');
+  if (existsSync(more)) for (const a of readdirSync(more).sort()) dirs.push(path.join(more, a, 'logs'));
+  const out: Record<string, [number, number]> = {};
+  for (const d of dirs) {
+    if (!existsSync(d)) continue;
+    for (const name of readdirSync(d).sort()) {
+      if (name.startsWith('.') || !(name.endsWith('.jsonl') || name.endsWith('.json'))) continue;
+      const st = statSync(path.join(d, name), { throwIfNoEntry: false });
+      if (st?.isFile() === true) out[path.relative(stateDir, path.join(d, name))] = [st.size, st.mtimeMs];
+    }
+  }
+  return out;
+}
+
+/**
+ * `hedge dashboard-export`: folds the telemetry of `stateDir` into `<out>/data.json` and a self-contained
+ * `<out>/index.html` (works from file://). Re-run, it rewrites nothing unless a telemetry file changed.
+ */
+export function exportDashboard(stateDir: string, out: string, clock: Clock, page: { title: string; refreshS: number }): ExportResult {
+  const t0 = clock.nowMs();
+  const stampFile = path.join(out, '.export_inputs.json');
+  const inputs = inputsOf(stateDir);
+  const files = [path.join(out, 'index.html'), path.join(out, 'data.json')];
+  const same = JSON.stringify(readJsonSnapshot(stampFile) ?? null) === JSON.stringify(inputs) && files.every((f) => existsSync(f));
+  if (same) return { out, files, written: false, accounts: 0, ms: clock.nowMs() - t0 };
+  const data = buildDashboardData(stateDir, clock.nowMs());
+  writeTextAtomic(path.join(out, 'data.json'), JSON.stringify(data));
+  writeTextAtomic(path.join(out, 'index.html'), renderDashboardPage(data, page));
+  writeJsonAtomic(stampFile, inputs);
+  return { out, files, written: true, accounts: data.accounts.length, ms: clock.nowMs() - t0 };
+}
+
+/** Re-exports when telemetry changes (chokidar; 300 ms after the last change) and every 15 s, until `stop` aborts. */
+export async function watchAndExport(stateDir: string, out: string, clock: Clock, page: { title: string; refreshS: number }, onExport: (r: ExportResult) => void, stop: AbortSignal): Promise<void> {
+  const watcher = watch([path.join(stateDir, 'logs'), path.join(stateDir, 'accounts')], { ignoreInitial: true, depth: 3, ignored: (p) => p.endsWith('.tmp') || p.endsWith('.log') });
+  let changedAt: number | null = null;
+  watcher.on('all', () => (changedAt = clock.nowMs()));
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  let lastRun = clock.nowMs();
+  try {
+    // a periodic export as well, so a missed event never leaves the page stale for long
+    while (!(await sleepUnlessStopped(clock, 100, stop))) {
+      const now = clock.nowMs();
+      if (!((changedAt !== null && now - changedAt >= 300) || now - lastRun >= 15_000)) continue;
+      changedAt = null;
+      lastRun = now;
+      try {
+        onExport(exportDashboard(stateDir, out, clock, page));
+      } catch {
+        // a file mid-replace: the next change exports again
+      }
+    }
+  } finally {
+    await watcher.close();
+  }
+}

@@ -1,0 +1,91 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { readJsonSnapshot } from '../telemetry/atomic-json.js';
+import { readJsonl } from '../telemetry/jsonl-reader.js';
+import { HeartbeatSnapshot } from '../telemetry/records/heartbeat.js';
+import { NavRecord } from '../telemetry/records/nav.js';
+import { OrderEventRecord } from '../telemetry/records/order-event.js';
+import { PositionsSnapshot } from '../telemetry/records/positions.js';
+import { RouterHealthSnapshot } from '../telemetry/records/router-health.js';
+import { VetoRecord } from '../telemetry/records/veto.js';
+import { statePaths } from '../telemetry/state-paths.js';
+
+/** How many of the newest vetoes and orders the page lists (the counts cover all of them). */
+const RECENT = 1_000;
+
+export interface AccountView {
+  readonly account: string;
+  /** [ts, nav_usd] of every NAV record, oldest first (one per cycle). */
+  readonly nav: [number, number][];
+  readonly lastNav: z.infer<typeof NavRecord> | null;
+  readonly positions: z.infer<typeof PositionsSnapshot> | null;
+  readonly routerHealth: z.infer<typeof RouterHealthSnapshot> | null;
+  readonly orderCounts: Record<string, number>;
+  readonly recentOrders: z.infer<typeof OrderEventRecord>[];
+  readonly vetoCounts: Record<string, number>;
+  readonly recentVetoes: z.infer<typeof VetoRecord>[];
+  readonly heartbeats: Record<string, z.infer<typeof HeartbeatSnapshot>>;
+  /** Lines of the streams that did not parse or validate: shown, never silently dropped. */
+  readonly badLines: number;
+}
+
+export interface DashboardData {
+  readonly schema_version: 1;
+  readonly generatedTs: number;
+  readonly stateDir: string;
+  readonly accounts: AccountView[];
+}
+
+/** Folds the telemetry of a state dir (and of each `accounts/<id>/`) into what the dashboard shows. */
+export function buildDashboardData(stateDir: string, nowMs: number): DashboardData {
+  const roots = [stateDir];
+  const more = path.join(stateDir, 'accounts');
+  if (existsSync(more)) for (const a of readdirSync(more).sort()) roots.push(path.join(more, a));
+  const accounts = roots.flatMap((root) => {
+    const v = accountView(root);
+    return v === undefined ? [] : [v];
+  });
+  return { schema_version: 1, generatedTs: nowMs, stateDir, accounts };
+}
+
+function accountView(root: string): AccountView | undefined {
+  const p = statePaths(root);
+  const nav = readJsonl(p.nav, NavRecord);
+  const orders = readJsonl(p.orders, OrderEventRecord);
+  const vetoes = readJsonl(p.vetoes, VetoRecord);
+  const positions = snapshot(p.positions, PositionsSnapshot);
+  const account = positions?.account ?? nav.records.at(-1)?.account ?? orders.records.at(-1)?.account;
+  if (account === undefined) return undefined;
+  const orderCounts: Record<string, number> = {};
+  for (const o of orders.records) orderCounts[o.event] = (orderCounts[o.event] ?? 0) + 1;
+  const vetoCounts: Record<string, number> = {};
+  for (const v of vetoes.records) for (const r of v.reasons) vetoCounts[r] = (vetoCounts[r] ?? 0) + 1;
+  const heartbeats: Record<string, z.infer<typeof HeartbeatSnapshot>> = {};
+  for (const service of ['executor', 'sync']) {
+    const hb = snapshot(p.heartbeat(service), HeartbeatSnapshot);
+    if (hb !== null) heartbeats[service] = hb;
+  }
+  return {
+    account,
+    nav: nav.records.map((n) => [n.ts, n.nav_usd]),
+    lastNav: nav.records.at(-1) ?? null,
+    positions,
+    routerHealth: snapshot(p.routerHealth, RouterHealthSnapshot),
+    orderCounts,
+    recentOrders: orders.records.slice(-RECENT),
+    vetoCounts,
+    recentVetoes: vetoes.records.slice(-RECENT),
+    heartbeats,
+    badLines: nav.badLines.length + orders.badLines.length + vetoes.badLines.length,
+  };
+}
+
+function snapshot<S extends z.ZodType>(file: string, schema: S): z.infer<S> | null {
+  try {
+    const parsed = schema.safeParse(readJsonSnapshot(file));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

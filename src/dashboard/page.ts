@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { DashboardData } from './model.js';
+
+const require = createRequire(import.meta.url);
+
+/** TradingView's lightweight-charts, standalone build, inlined so the page works from file:// with no network. */
+function chartsLibrary(): string {
+  // the package exports only its ESM entry; the standalone (UMD) build sits beside it in dist/
+  const dist = path.join(path.dirname(require.resolve('lightweight-charts/package.json')), 'dist');
+  return readFileSync(path.join(dist, 'lightweight-charts.standalone.production.js'), 'utf8');
+}
+
+/** JSON safe inside a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * The dashboard as one self-contained HTML page: styles, the charting library, the page's script and the
+ * data are all inlined. Served over http (the dashboard service) it also refreshes itself from data.json.
+ */
+export function renderDashboardPage(data: DashboardData, opts: { title: string; refreshS: number }): string {
+  const title = opts.title.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>
+  :root { --bg: #0f1419; --panel: #171d24; --fg: #d8dee6; --dim: #8893a0; --up: #26a69a; --down: #ef5350; --line: #2a323c; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 13px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; background: var(--bg); color: var(--fg); }
+  header { padding: 12px 20px; border-bottom: 1px solid var(--line); display: flex; gap: 24px; align-items: baseline; }
+  header h1 { font-size: 16px; margin: 0; }
+  header .dim { color: var(--dim); }
+  main { padding: 16px 20px; display: grid; gap: 16px; }
+  section.account { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); }
+  .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; min-width: 0; }
+  .panel h2 { font-size: 13px; margin: 0 0 8px; color: var(--dim); font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
+  .big { font-size: 26px; font-variant-numeric: tabular-nums; }
+  .chart { height: 260px; }
+  table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
+  th, td { text-align: right; padding: 3px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+  th:first-child, td:first-child, td.l, th.l { text-align: left; }
+  .scroll { max-height: 320px; overflow: auto; }
+  .good { color: var(--up); } .bad { color: var(--down); } .broken { color: #f0b429; }
+  .pos { color: var(--up); } .neg { color: var(--down); }
+  select { background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 4px; padding: 2px 4px; margin-right: 6px; }
+  .kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; }
+  .kv div:nth-child(odd) { color: var(--dim); }
+</style>
+</head>
+<body>
+<header><h1>${title}</h1><span class="dim" id="generated"></span><span class="dim" id="source"></span></header>
+<main id="root"></main>
+<script>${chartsLibrary()}</script>
+<script id="hedge-data" type="application/json">${scriptJson(data)}</script>
+<script>
+(function () {
+  'use strict';
+  var charts = [];
+  var filters = {};
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    if (attrs) for (var k in attrs) { if (k === 'text') e.textContent = attrs[k]; else if (k === 'cls') e.className = attrs[k]; else e.setAttribute(k, attrs[k]); }
+    (children || []).forEach(function (c) { if (c) e.appendChild(c); });
+    return e;
+  }
+  function usd(x) { return x === null || x === undefined ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }); }
+  function num(x, d) { return x === null || x === undefined ? '–' : Number(x).toFixed(d); }
+  function iso(ts) { return ts ? new Date(ts).toISOString().replace('T', ' ').slice(0, 19) + 'Z' : '–'; }
+  function table(cols, rows, id) {
+    var head = el('tr', null, cols.map(function (c) { return el('th', { text: c[0], cls: c[2] ? 'l' : '' }); }));
+    var body = rows.map(function (r) { return el('tr', null, cols.map(function (c) { var v = c[1](r); return el('td', { text: String(v.text !== undefined ? v.text : v), cls: (c[2] ? 'l ' : '') + (v.cls || '') }); })); });
+    var t = el('table', id ? { id: id } : null, [el('thead', null, [head]), el('tbody', null, body)]);
+    return el('div', { cls: 'scroll' }, [t]);
+  }
+  function panel(title, id, children) { return el('div', { cls: 'panel', id: id }, [el('h2', { text: title })].concat(children)); }
+
+  function render(data) {
+    charts.forEach(function (c) { c.remove(); });
+    charts = [];
+    document.getElementById('generated').textContent = 'exported ' + iso(data.generatedTs);
+    document.getElementById('source').textContent = data.stateDir;
+    var root = document.getElementById('root');
+    root.textContent = '';
+    if (data.accounts.length === 0) root.appendChild(el('p', { text: 'No telemetry yet in ' + data.stateDir + '.' }));
+    data.accounts.forEach(function (a) { root.appendChild(renderAccount(a)); });
+  }
+
+  function renderAccount(a) {
+    var id = 'acct-' + a.account;
+    var sec = el('section', { cls: 'account', id: id, 'data-account': a.account });
+    var last = a.lastNav;
+    var first = a.nav.length > 0 ? a.nav[0][1] : null;
+    var ret = last && first ? (last.nav_usd / first - 1) * 100 : null;
+    sec.appendChild(panel('NAV — ' + a.account, id + '-nav', [
+      el('div', { cls: 'big', id: id + '-nav-value', text: last ? usd(last.nav_usd) + ' USD' : '–' }),
+      el('div', { cls: 'kv' }, [
+        el('div', { text: 'as of' }), el('div', { id: id + '-nav-ts', text: last ? iso(last.ts) : '–' }),
+        el('div', { text: 'since first record' }), el('div', { cls: ret === null ? '' : ret >= 0 ? 'pos' : 'neg', text: ret === null ? '–' : num(ret, 2) + ' %' }),
+        el('div', { text: 'gross / net exposure' }), el('div', { text: last ? usd(last.gross_exposure_usd) + ' / ' + usd(last.net_exposure_usd) : '–' }),
+        el('div', { text: 'unrealised PnL' }), el('div', { text: last ? usd(last.unrealized_pnl_usd) : '–' }),
+      ]),
+    ]));
+    var chartBox = el('div', { cls: 'chart', id: id + '-equity-chart' });
+    sec.appendChild(panel('Equity curve', id + '-equity', [chartBox]));
+    var positions = a.positions ? a.positions.positions : [];
+    sec.appendChild(panel('Positions (' + positions.length + ')', id + '-positions', [table([
+      ['symbol', function (p) { return p.symbol; }, true], ['strategy', function (p) { return p.strategy; }, true], ['side', function (p) { return p.side; }, true],
+      ['qty', function (p) { return p.qty; }], ['entry', function (p) { return p.entry_price; }], ['mark', function (p) { return p.mark_price; }],
+      ['uPnL', function (p) { return { text: usd(p.unrealized_pnl_usd), cls: p.unrealized_pnl_usd >= 0 ? 'pos' : 'neg' }; }], ['lev', function (p) { return p.leverage; }],
+      ['liq. dist %', function (p) { return p.liquidation_price ? num(Math.abs(p.mark_price - p.liquidation_price) / p.mark_price * 100, 1) : '–'; }],
+      ['stop', function (p) { return p.stop_price === null ? '–' : p.stop_price; }],
+    ], positions, id + '-positions-table')]));
+    var health = a.routerHealth ? Object.keys(a.routerHealth.symbols).sort().map(function (s) { var h = a.routerHealth.symbols[s]; h.symbol = s; return h; }) : [];
+    sec.appendChild(panel('Router health', id + '-router', [table([
+      ['symbol', function (h) { return h.symbol; }, true], ['state', function (h) { return { text: h.state, cls: h.state }; }, true], ['samples', function (h) { return h.samples; }],
+      ['fill rate', function (h) { return num(h.fill_rate, 2); }], ['slippage bps', function (h) { return num(h.slippage_bps, 2); }], ['reject rate', function (h) { return num(h.reject_rate, 2); }],
+      ['latency ms', function (h) { return num(h.latency_ms, 0); }], ['offset bps', function (h) { return num(h.offset_bps, 2); }],
+    ], health, id + '-router-table')]));
+    sec.appendChild(renderVetoes(a, id));
+    var counts = Object.keys(a.orderCounts).sort().map(function (k) { return { event: k, n: a.orderCounts[k] }; });
+    var beats = Object.keys(a.heartbeats).map(function (k) { return a.heartbeats[k]; });
+    sec.appendChild(panel('Orders and services', id + '-orders', [
+      table([['event', function (r) { return r.event; }, true], ['count', function (r) { return r.n; }]], counts, id + '-order-counts'),
+      table([['service', function (h) { return h.service; }, true], ['status', function (h) { return h.status; }, true], ['cycle', function (h) { return h.cycle; }],
+        ['last beat', function (h) { return iso(h.ts); }], ['last error', function (h) { return h.last_error || '–'; }, true]], beats, id + '-heartbeats'),
+    ]));
+    setTimeout(function () {
+      var chart = LightweightCharts.createChart(chartBox, { autoSize: true, layout: { background: { color: 'transparent' }, textColor: '#8893a0' }, grid: { vertLines: { color: '#1f262e' }, horzLines: { color: '#1f262e' } }, timeScale: { timeVisible: true } });
+      var series = chart.addSeries(LightweightCharts.LineSeries, { color: '#4aa3ff', lineWidth: 2, priceFormat: { type: 'price', precision: 2, minMove: 0.01 } });
+      var seen = {};
+      series.setData(a.nav.filter(function (p) { var t = Math.floor(p[0] / 1000); if (seen[t]) return false; seen[t] = true; return true; }).map(function (p) { return { time: Math.floor(p[0] / 1000), value: p[1] }; }));
+      chart.timeScale().fitContent();
+      charts.push(chart);
+    }, 0);
+    return sec;
+  }
+
+  function renderVetoes(a, id) {
+    var f = filters[a.account] || (filters[a.account] = { reason: '', strategy: '', symbol: '' });
+    var list = a.recentVetoes.slice().reverse();
+    function options(name, values) {
+      var s = el('select', { id: id + '-veto-' + name, 'aria-label': name }, [el('option', { value: '', text: 'all ' + name + 's' })].concat(values.map(function (v) { var o = el('option', { value: v, text: v }); if (v === f[name]) o.setAttribute('selected', ''); return o; })));
+      s.addEventListener('change', function () { f[name] = s.value; var p = document.getElementById(id + '-vetoes'); p.replaceWith(renderVetoes(a, id)); });
+      return s;
+    }
+    function uniq(xs) { return xs.filter(function (x, i) { return xs.indexOf(x) === i; }).sort(); }
+    var reasons = uniq([].concat.apply([], list.map(function (v) { return v.reasons; })));
+    var shown = list.filter(function (v) { return (!f.reason || v.reasons.indexOf(f.reason) >= 0) && (!f.strategy || v.strategy === f.strategy) && (!f.symbol || v.symbol === f.symbol); });
+    var total = Object.keys(a.vetoCounts).map(function (k) { return k + ' ' + a.vetoCounts[k]; }).join(' · ');
+    return panel('Veto stream', id + '-vetoes', [
+      el('div', null, [options('reason', reasons), options('strategy', uniq(list.map(function (v) { return v.strategy; }))), options('symbol', uniq(list.map(function (v) { return v.symbol; })))]),
+      el('div', { cls: 'dim', id: id + '-veto-count', text: shown.length + ' of ' + list.length + ' shown' + (total ? ' · all: ' + total : '') }),
+      table([['time', function (v) { return iso(v.ts); }, true], ['strategy', function (v) { return v.strategy; }, true], ['symbol', function (v) { return v.symbol; }, true],
+        ['side', function (v) { return v.side; }, true], ['reasons', function (v) { return v.reasons.join(', '); }, true], ['requested USD', function (v) { return usd(v.requested_notional_usd); }]], shown, id + '-veto-table'),
+    ]);
+  }
+
+  var data = JSON.parse(document.getElementById('hedge-data').textContent);
+  render(data);
+  if (location.protocol === 'http:' || location.protocol === 'https:') {
+    setInterval(function () {
+      fetch('data.json' + location.search, { cache: 'no-store' }).then(function (r) { return r.ok ? r.json() : null; }).then(function (d) {
+        if (d && d.generatedTs !== data.generatedTs) { data = d; render(d); }
+      }).catch(function () { /* the service restarts: try again at the next tick */ });
+    }, ${Math.round(opts.refreshS * 1000)});
+  }
+})();
+</script>
+</body>
+</html>
+`;
+}
