@@ -45,4 +45,25 @@ describe('config hot reload', () => {
       copy.cleanup();
     }
   });
+
+  it('a change undone before the cycle boundary (A → B → A) reloads nothing', async () => {
+    const copy = configCopy();
+    const initial = loadConfig({ configDir: copy.dir });
+    const outcomes: ReloadOutcome[] = [];
+    const w = new ConfigWatcher({ configDir: copy.dir }, initial, (o) => outcomes.push(o));
+    try {
+      const file = path.join(copy.dir, 'risk_limits.json');
+      const original = readFileSync(file, 'utf8');
+      writeFileSync(file, JSON.stringify(mergePatch(JSON.parse(original), { global: { max_leverage: 2 } }), null, 2));
+      w.check();
+      writeFileSync(file, original);
+      w.check();
+      expect(w.applyPending()).toBeUndefined();
+      expect(outcomes).toEqual([]);
+      expect(w.config.fingerprint).toBe(initial.fingerprint);
+    } finally {
+      await w.close();
+      copy.cleanup();
+    }
+  });
 });
