@@ -9,10 +9,11 @@ import type { Logger } from '../telemetry/logger.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
 import { statePaths } from '../telemetry/state-paths.js';
 import { dirSinkPlugin } from './dir-sink.js';
+import { s3SinkPlugin } from './s3-sink.js';
 import { sinkPlugins, type SinkPlugin } from './sink.js';
 import { SyncEngine, type SyncPass } from './sync-engine.js';
 
-sinkPlugins.add(dirSinkPlugin as SinkPlugin);
+sinkPlugins.add(dirSinkPlugin as SinkPlugin).add(s3SinkPlugin as SinkPlugin);
 
 /** `--sink dir:<path>` or `s3://bucket/prefix` as a sink config. */
 export function parseSinkFlag(text: string): SyncConfig['sink'] {
