@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { watch } from 'chokidar';
 import { sleepUnlessStopped, type Clock } from '../core/clock.js';
 import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
+import { telemetryFiles } from '../telemetry/state-paths.js';
 import { buildDashboardData } from './model.js';
 import { renderDashboardPage } from './page.js';
 
@@ -17,17 +18,10 @@ export interface ExportResult {
 
 /** The telemetry files the dashboard reads, with their sizes and mtimes: what "changed" means for an export. */
 function inputsOf(stateDir: string): Record<string, [number, number]> {
-  const dirs = [path.join(stateDir, 'logs')];
-  const more = path.join(stateDir, 'accounts');
-  if (existsSync(more)) for (const a of readdirSync(more).sort()) dirs.push(path.join(more, a, 'logs'));
   const out: Record<string, [number, number]> = {};
-  for (const d of dirs) {
-    if (!existsSync(d)) continue;
-    for (const name of readdirSync(d).sort()) {
-      if (name.startsWith('.') || !(name.endsWith('.jsonl') || name.endsWith('.json'))) continue;
-      const st = statSync(path.join(d, name), { throwIfNoEntry: false });
-      if (st?.isFile() === true) out[path.relative(stateDir, path.join(d, name))] = [st.size, st.mtimeMs];
-    }
+  for (const rel of telemetryFiles(stateDir)) {
+    const st = statSync(path.join(stateDir, rel), { throwIfNoEntry: false });
+    if (st !== undefined) out[rel] = [st.size, st.mtimeMs];
   }
   return out;
 }

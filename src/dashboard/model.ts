@@ -1,5 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import type { z } from 'zod';
 import { readJsonSnapshot } from '../telemetry/atomic-json.js';
 import { readJsonl } from '../telemetry/jsonl-reader.js';
@@ -9,7 +7,7 @@ import { OrderEventRecord } from '../telemetry/records/order-event.js';
 import { PositionsSnapshot } from '../telemetry/records/positions.js';
 import { RouterHealthSnapshot } from '../telemetry/records/router-health.js';
 import { VetoRecord } from '../telemetry/records/veto.js';
-import { statePaths } from '../telemetry/state-paths.js';
+import { accountRoots, statePaths } from '../telemetry/state-paths.js';
 
 /** How many of the newest vetoes and orders the page lists (the counts cover all of them). */
 const RECENT = 1_000;
@@ -39,10 +37,7 @@ export interface DashboardData {
 
 /** Folds the telemetry of a state dir (and of each `accounts/<id>/`) into what the dashboard shows. */
 export function buildDashboardData(stateDir: string, nowMs: number): DashboardData {
-  const roots = [stateDir];
-  const more = path.join(stateDir, 'accounts');
-  if (existsSync(more)) for (const a of readdirSync(more).sort()) roots.push(path.join(more, a));
-  const accounts = roots.flatMap((root) => {
+  const accounts = accountRoots(stateDir).flatMap((root) => {
     const v = accountView(root);
     return v === undefined ? [] : [v];
   });

@@ -142,10 +142,10 @@ export class Kernel {
     return [...this.positions.values()];
   }
 
-  /** Records the fills the venue reported since the last call; a position closed by its stop loses its owner. */
-  async syncFills(): Promise<void> {
+  /** Records the fills the venue reported since the last call (and returns them); a position closed by its stop loses its owner. */
+  async syncFills(): Promise<Fill[]> {
     const fills = await this.d.fills.take();
-    if (fills.length === 0) return;
+    if (fills.length === 0) return fills;
     for (const f of fills) {
       const strategy = this.strategyOfOrder.get(f.clientOrderId) ?? this.owner.get(f.symbol)?.strategy ?? 'liquidation';
       const order = f.liquidation ? undefined : await this.d.venue.fetchOrder(f.symbol, f.clientOrderId);
@@ -168,6 +168,7 @@ export class Kernel {
       if (held.stopId !== null && held.stopId !== f.clientOrderId) this.emitCancel(await this.d.venue.cancelOrder(f.symbol, held.stopId), held.strategy);
       this.owner.delete(f.symbol);
     }
+    return fills;
   }
 
   /**

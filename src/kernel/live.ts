@@ -1,4 +1,3 @@
-import { existsSync, statSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -8,16 +7,15 @@ import { ConfigWatcher } from '../config/config-watcher.js';
 import type { RuntimeEnv } from '../config/env.js';
 import type { LoadConfigOptions, LoadedConfig } from '../config/load.js';
 import { lastClosedIndex, seriesHead } from '../domain/candle.js';
-import type { Fill, Order } from '../domain/order.js';
+import type { Order } from '../domain/order.js';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
 import { LiveBars } from '../market/live-bars.js';
-import type { Regime } from '../ml/regimes.js';
 import { readKillFlag } from '../risk/kill-switch.js';
 import { RiskEngine } from '../risk/risk-engine.js';
 import { loadRiskState, saveRiskState } from '../risk/risk-state.js';
 import { RouterHealth } from '../router/router-health.js';
-import { regimeAt } from '../screener/regime-models.js';
+import { DailyRegimes } from '../screener/regime-models.js';
 import { collectSignals } from '../screener/signals.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { readJsonl } from '../telemetry/jsonl-reader.js';
@@ -25,6 +23,7 @@ import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import type { Logger } from '../telemetry/logger.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
 import { RouterHealthSnapshot } from '../telemetry/records/router-health.js';
+import { cutExecutorStreams, cutStream, executorStreamOffsets, streamSize } from '../telemetry/stream-offsets.js';
 import { accountStateDir, statePaths, type StatePaths } from '../telemetry/state-paths.js';
 import type { PaperVenueState } from '../venues/paper/paper-venue.js';
 import { liveEnvironment, type ExecutionMode, type LiveEnvironment } from './environment.js';
@@ -136,13 +135,11 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
 
   // DRY-RUN: the paper account is part of the commit, so what a half-done cycle wrote is cut back with it
   if (state !== undefined && env.paper !== undefined) {
-    truncateTo(paths.orders, state.offsets.orders);
-    truncateTo(paths.vetoes, state.offsets.vetoes);
-    truncateTo(paths.nav, state.offsets.nav);
+    cutExecutorStreams(paths, state.offsets);
     if (state.paper !== null) env.paper.restore(state.paper);
   }
   const inDoubt = journalTail(journalFile, state?.journal_offset ?? 0);
-  if (env.paper !== undefined) truncateTo(journalFile, state?.journal_offset ?? 0);
+  if (env.paper !== undefined) cutStream(journalFile, state?.journal_offset ?? 0);
 
   let loaded = o.loaded;
   const watcher = new ConfigWatcher(o.configOptions, loaded, (outcome) => {
@@ -176,8 +173,9 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
   let reconciled = false;
   const universe = loaded.config.strategy_config.universe.filter((s) => instruments.get(s) !== undefined);
   const bars = new LiveBars(env.market, universe);
-  const regimes = new Map<string, { day: number; regime: Regime | null }>();
+  const regimes = new DailyRegimes(o.stateDir, clock);
 
+  const maxReplaces = (symbol: string) => health.settingsOf(symbol).max_replaces;
   let recoverPending = false;
   let committedJournal = state?.journal_offset ?? 0;
   /** A held position whose protective stop never got out (the run stopped between entry and stop) gets it now. */
@@ -222,14 +220,14 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
         const cycleId = `c${cycle}-${new Date(now).toISOString()}`;
         await kernel.beginCycle(cycleId);
         if (!reconciled) {
-          const problems = await reconcile(kernel, env, state, inDoubt, adopted, o.adopt, log, orders, accountId, loaded.fingerprint, clock.nowMs());
+          const problems = await reconcile(kernel, env, state, inDoubt, maxReplaces, adopted, o.adopt, log, orders, accountId, loaded.fingerprint, clock.nowMs());
           if (problems.length > 0) throw new ReconcileError(problems);
           reconciled = true;
           await restoreStops(inDoubt, now);
         } else if (recoverPending) {
           // the last cycle failed mid-way: what it sent without an answer is looked up before anything else
           const entries = journalTail(journalFile, committedJournal);
-          await recoverInDoubt(kernel, env, entries, adopted, log, orders, accountId, loaded.fingerprint, now);
+          await recoverInDoubt(kernel, env, entries, maxReplaces, adopted, log, orders, accountId, loaded.fingerprint, now);
           await kernel.syncFills();
           await restoreStops(entries, now);
           recoverPending = false;
@@ -262,7 +260,7 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
         let decisionMs: number | null = null;
         if (due.size > 0) {
           const watch = new Stopwatch();
-          let refitMs = 0;
+          const refitBefore = regimes.refitMs;
           const signals = collectSignals(loaded.config, T, {
             due: (tf) => due.has(tf),
             bars: (symbol, tf) => {
@@ -271,16 +269,11 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
               const end = lastClosedIndex(s, T) + 1;
               return end <= 0 ? undefined : seriesHead(s, end);
             },
-            regime: (symbol) => {
-              const refit = new Stopwatch();
-              const r = regimeOf(symbol, T);
-              refitMs += refit.elapsedMs();
-              return r;
-            },
+            regime: (symbol) => regimes.at(bars.series(symbol, '1h'), T),
           });
           const signalMs = watch.elapsedMs();
           const timing = await kernel.decide(T, nav, signals, (symbol) => bars.series(symbol, '1h'));
-          decisionMs = signalMs + timing.totalMs - timing.venueMs - refitMs;
+          decisionMs = signalMs + timing.totalMs - timing.venueMs - (regimes.refitMs - refitBefore);
           // decided only once every signal has been acted on: a cycle that failed mid-way decides again
           // (what it did send is known by its deterministic ids and never sent twice)
           if (!timing.interrupted) for (const tf of due) decided.set(tf, Math.floor(T / timeframeMs[tf]) * timeframeMs[tf]);
@@ -297,8 +290,8 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
         const commit: LiveState = {
           schema_version: 1, account: accountId, mode: env.mode, cycle, decided: Object.fromEntries(decided), kernel: kernel.state(),
           positions: kernel.heldPositions().map((p) => [p.symbol, p.qty]), open_orders: open.map((x) => ({ id: x.clientOrderId, symbol: x.symbol })),
-          wallet_usd: after.walletBalance, nav_start_usd: navStart, journal_offset: sizeOf(journalFile),
-          offsets: { orders: sizeOf(paths.orders), vetoes: sizeOf(paths.vetoes), nav: sizeOf(paths.nav) }, paper: env.paper?.snapshot() ?? null,
+          wallet_usd: after.walletBalance, nav_start_usd: navStart, journal_offset: streamSize(journalFile),
+          offsets: executorStreamOffsets(paths), paper: env.paper?.snapshot() ?? null,
         };
         writeJsonAtomic(stateFile, commit);
         committedJournal = commit.journal_offset;
@@ -322,7 +315,7 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
       }
     }
   } finally {
-    heartbeat(stopped ? 'stopped' : lastError === null ? 'stopped' : 'degraded', null, null);
+    heartbeat(stopped || lastError === null ? 'stopped' : 'degraded', null, null);
     await watcher.close();
     orders.close();
     vetoes.close();
@@ -335,58 +328,36 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
     configFingerprint: loaded.fingerprint, lastError,
     files: { orders: paths.orders, vetoes: paths.vetoes, nav: paths.nav, positions: paths.positions, routerHealth: paths.routerHealth, heartbeat: paths.heartbeat('executor'), state: stateFile },
   };
-
-  function regimeOf(symbol: string, T: number): Regime | null {
-    const day = Math.floor(T / 86_400_000);
-    const cached = regimes.get(symbol);
-    if (cached?.day === day) return cached.regime;
-    const s = bars.series(symbol, '1h');
-    const reading = regimeAt(s, lastClosedIndex(s, T), o.stateDir, clock);
-    regimes.set(symbol, { day, regime: reading?.regime ?? null });
-    return reading?.regime ?? null;
-  }
 }
 
 /**
  * Orders journalled but never answered (the run died, or a cycle failed, between sending and hearing
- * back) are looked up by client id, and so are their replacements (`.1`, `.2`, …, `.t`). One the venue
- * knows is adopted: recorded, its fills read, its position owned by the strategy that sent it, and its id
- * never sent again. One it does not know never reached it.
+ * back) are looked up by client id, and so are every id the router may have sent for them: the base id,
+ * its replacements `.1` … `.<max_replaces>` (a post-only refusal leaves a gap: the venue keeps no record of
+ * it) and the taker fallback `.t`. One the venue knows is adopted: recorded, its fills read, its position
+ * owned by the strategy that sent it, and its id never sent again. One it does not know never reached it.
  */
 async function recoverInDoubt(
-  kernel: Kernel, env: LiveEnvironment, entries: readonly JournalEntry[], adopted: Set<string>, log: Logger, orders: JsonlWriter, accountId: string, fingerprint: string, nowMs: number,
+  kernel: Kernel, env: LiveEnvironment, entries: readonly JournalEntry[], maxReplaces: (symbol: string) => number, adopted: Set<string>, log: Logger, orders: JsonlWriter,
+  accountId: string, fingerprint: string, nowMs: number,
 ): Promise<void> {
   const instruments = loadBundledInstruments();
   const venue = env.venue;
   for (const entry of entries) {
-    const variants = [entry.id, ...Array.from({ length: 50 }, (_, k) => `${entry.id}.${k + 1}`), `${entry.id}.t`];
+    const ids = [entry.id, ...Array.from({ length: maxReplaces(entry.symbol) }, (_, k) => `${entry.id}.${k + 1}`), `${entry.id}.t`];
     let found = false;
-    for (const id of variants) {
+    for (const id of ids) {
       if (kernel.knows(id)) {
         found = true;
         continue;
       }
       const order = await venue.fetchOrder(entry.symbol, id);
-      if (order === undefined) {
-        // replacements are numbered in order: the first one missing ends the run of them
-        if (id !== entry.id && id !== `${entry.id}.t` && /\.\d+$/.test(id)) {
-          const t = await venue.fetchOrder(entry.symbol, `${entry.id}.t`);
-          if (t !== undefined && !kernel.knows(t.clientOrderId)) adoptOrder(t);
-          break;
-        }
-        continue;
-      }
-      adoptOrder(order);
-    }
-    log.info('executor.order_recovered', { id: entry.id, symbol: entry.symbol, found });
-
-    function adoptOrder(order: Order): void {
+      if (order === undefined) continue;
       found = true;
       adopted.add(entry.id);
       kernel.adopt(order, entry.strategy);
-      env.fills.observe({ ...order, filledQty: 0, avgFillPrice: null, status: 'new' });
       env.fills.observe(order);
-      orders.append(orderEvent(order, instruments.get(order.symbol), { tsMs: nowMs, cycleId: 'recover', account: accountId, venue: venue.id, strategy: entry.strategy, configFingerprint: fingerprint }, { event: eventOfStatus(order) }));
+      orders.append(orderEvent(order, instruments.get(order.symbol), { tsMs: nowMs, cycleId: 'recover', account: accountId, venue: venue.id, strategy: entry.strategy, configFingerprint: fingerprint }));
       if (entry.kind === 'entry' && order.filledQty > 0 && !kernel.owner.has(entry.symbol))
         kernel.owner.set(entry.symbol, { strategy: entry.strategy, stopId: null, stopPrice: entry.stop_price, openedTs: order.createdMs });
       if (entry.kind === 'stop' && order.status === 'new') {
@@ -394,6 +365,7 @@ async function recoverInDoubt(
         if (held !== undefined) kernel.owner.set(entry.symbol, { ...held, stopId: order.clientOrderId });
       }
     }
+    log.info('executor.order_recovered', { id: entry.id, symbol: entry.symbol, found });
   }
 }
 
@@ -401,31 +373,25 @@ async function recoverInDoubt(
  * Start-up reconciliation, before any order. Orders journalled but not committed (their outcome unknown
  * when the last run stopped) are looked up by client id (and the ids of their replacements): one the
  * venue knows is adopted and never sent again. Fills that happened while hedge was away are recorded.
- * Then positions (within `qty_tolerance_steps` lot steps), resting orders and wallet balance (within
- * `balance_tolerance_pct`) must agree with what the last commit believed. Returns the disagreements.
+ * Then positions (within one lot step), resting orders and wallet balance (within 2 %) must agree with
+ * what the last commit believed. Returns the disagreements.
  */
 async function reconcile(
-  kernel: Kernel, env: LiveEnvironment, state: LiveState | undefined, inDoubt: JournalEntry[], adopted: Set<string>, adopt: boolean, log: Logger,
+  kernel: Kernel, env: LiveEnvironment, state: LiveState | undefined, inDoubt: JournalEntry[], maxReplaces: (symbol: string) => number, adopted: Set<string>, adopt: boolean, log: Logger,
   orders: JsonlWriter, accountId: string, fingerprint: string, nowMs: number,
 ): Promise<string[]> {
   const instruments = loadBundledInstruments();
   const venue = env.venue;
   const believed = new Map<string, number>(state?.positions ?? []);
-  const fills: Fill[] = [];
   // 1. orders whose outcome is unknown: found by client id, adopted, never re-sent
-  await recoverInDoubt(kernel, env, inDoubt, adopted, log, orders, accountId, fingerprint, nowMs);
+  await recoverInDoubt(kernel, env, inDoubt, maxReplaces, adopted, log, orders, accountId, fingerprint, nowMs);
   // 2. resting orders the last commit knew: whatever filled while hedge was away is recorded now
   for (const r of state?.open_orders ?? []) {
     const order = await venue.fetchOrder(r.symbol, r.id);
-    if (order === undefined) continue;
-    env.fills.observe({ ...order, filledQty: 0, avgFillPrice: null, status: 'new' });
-    env.fills.observe(order);
+    if (order !== undefined) env.fills.observe(order);
   }
-  const taken = await env.fills.take();
-  fills.push(...taken);
+  const fills = await kernel.syncFills();
   for (const f of fills) believed.set(f.symbol, (believed.get(f.symbol) ?? 0) + (f.side === 'buy' ? f.qty : -f.qty));
-  for (const f of fills) orders.append(orderEvent((await venue.fetchOrder(f.symbol, f.clientOrderId)) ?? fillOnly(f), instruments.get(f.symbol), { tsMs: nowMs, cycleId: 'reconcile', account: accountId, venue: venue.id, strategy: kernel.strategyOfOrder.get(f.clientOrderId) ?? kernel.owner.get(f.symbol)?.strategy ?? 'unknown', configFingerprint: fingerprint }, { fill: f }));
-  await kernel.refreshPositions();
   for (const [symbol] of kernel.owner) if (kernel.qtyOf(symbol) === 0 && (believed.get(symbol) ?? 0) === 0) kernel.owner.delete(symbol);
 
   // 3. positions, resting orders and balance against the books
@@ -461,17 +427,6 @@ async function reconcile(
   return [];
 }
 
-function eventOfStatus(o: Order) {
-  return ({ new: 'order.acknowledged', partially_filled: 'order.partially_filled', filled: 'order.filled', canceled: 'order.canceled', expired: 'order.expired', rejected: 'order.rejected' } as const)[o.status];
-}
-
-function fillOnly(f: Fill): Order {
-  return {
-    clientOrderId: f.clientOrderId, venueOrderId: f.venueOrderId, symbol: f.symbol, side: f.side, type: 'market', timeInForce: null, qty: f.qty, price: null, stopPrice: null, reduceOnly: false,
-    status: 'filled', filledQty: f.qty, avgFillPrice: f.price, createdMs: f.tsMs, updatedMs: f.tsMs, reject: null,
-  };
-}
-
 /** DRY-RUN funding: positions pay or receive the venue's published rate at each funding time passed since the last cycle. */
 async function applyFunding(env: LiveEnvironment, symbols: string[], sinceMs: number, nowMs: number): Promise<void> {
   if (env.paper === undefined || symbols.length === 0 || nowMs <= sinceMs) return;
@@ -497,10 +452,3 @@ function journalTail(file: string, offset: number): JournalEntry[] {
   return readJsonl(file, JournalEntrySchema, offset).records;
 }
 
-function sizeOf(file: string): number {
-  return existsSync(file) ? statSync(file).size : 0;
-}
-
-function truncateTo(file: string, size: number): void {
-  if (existsSync(file) && statSync(file).size > size) truncateSync(file, size);
-}

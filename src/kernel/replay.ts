@@ -1,4 +1,3 @@
-import { existsSync, statSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import { setImmediate } from 'node:timers/promises';
 import path from 'node:path';
@@ -14,14 +13,14 @@ import { CandleStore } from '../market/candle-store.js';
 import { loadBundledFunding } from '../market/history.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
 import { ReplayFeed } from '../market/replay-feed.js';
-import type { Regime } from '../ml/regimes.js';
 import { RiskEngine } from '../risk/risk-engine.js';
 import { loadRiskState, RiskStateSchema, saveRiskState } from '../risk/risk-state.js';
-import { regimeAt } from '../screener/regime-models.js';
+import { DailyRegimes } from '../screener/regime-models.js';
 import { collectSignals } from '../screener/signals.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
+import { cutExecutorStreams, executorStreamOffsets, streamSize } from '../telemetry/stream-offsets.js';
 import { accountStateDir, statePaths, type StatePaths } from '../telemetry/state-paths.js';
 import type { PaperVenueState } from '../venues/paper/paper-venue.js';
 import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
@@ -128,9 +127,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
   const checkpoint = loadCheckpoint(checkpointFile, { fingerprint, fromMs: o.fromMs, toMs: o.toMs, account: accountId }, [paths.orders, paths.vetoes, paths.nav]);
   if (checkpoint !== undefined) {
     // cut the streams back to the last completed cycle: what a half-done cycle wrote is redone below
-    truncateTo(paths.orders, checkpoint.offsets.orders);
-    truncateTo(paths.vetoes, checkpoint.offsets.vetoes);
-    truncateTo(paths.nav, checkpoint.offsets.nav);
+    cutExecutorStreams(paths, checkpoint.offsets);
     venue.restore(checkpoint.paper);
   }
   const risk = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock, checkpoint?.risk ?? loadRiskState(paths.riskState, o.fromMs));
@@ -146,12 +143,10 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
     config: () => config, fingerprint: () => fingerprint, accountId, venueId: account.venue, venue, fills, clock, instruments, risk: () => risk, health, orders, vetoes, strategies: account.strategies,
     state: checkpoint === undefined ? undefined : { owner: checkpoint.owner, strategy_of_order: checkpoint.strategy_of_order, counts: checkpoint.counts },
   });
-  const regimes = new Map<string, { day: number; regime: Regime | null }>();
+  const regimes = new DailyRegimes(o.stateDir, clock);
   let cycle = checkpoint?.cycle ?? 0;
   let navStart: number | null = checkpoint?.nav_start_usd ?? null;
   const decisionTimes: number[] = [];
-  let refitMs = 0;
-  let refitTotalMs = 0;
 
   let stopped = false;
   const feed = new ReplayFeed(universe.map((s) => seriesOf(s, '1h')), { fromMs: checkpoint === undefined ? o.fromMs : checkpoint.last_close_ms + 1, toMs: o.toMs });
@@ -184,7 +179,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
       navStart ??= nav;
       risk.observeNav(nav, T);
       // 4. strategies whose bar closed decide
-      refitMs = 0;
+      const refitBefore = regimes.refitMs;
       const watch = new Stopwatch();
       const signals = collectSignals(config, T, {
         due: (tf) => T % timeframeMs[tf] === 0,
@@ -194,13 +189,12 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
           const end = lastClosedIndex(s, T) + 1;
           return end <= 0 ? undefined : seriesHead(s, end);
         },
-        regime: (symbol) => regimeOf(symbol, T),
+        regime: (symbol) => regimes.at(seriesOf(symbol, '1h'), T),
       });
       const signalMs = watch.elapsedMs();
       const timing = await kernel.decide(T, nav, signals, (symbol) => seriesOf(symbol, '1h'));
       // model maintenance (the daily regime refit) is not a decision: it belongs off the cycle
-      const decisionMs = signalMs + timing.totalMs - timing.venueMs - refitMs;
-      refitTotalMs += refitMs;
+      const decisionMs = signalMs + timing.totalMs - timing.venueMs - (regimes.refitMs - refitBefore);
       decisionTimes.push(decisionMs);
       // 5. what the cycle leaves behind
       const after = await venue.fetchBalance();
@@ -217,7 +211,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
       const ks = kernel.state();
       const cp: Checkpoint = {
         schema_version: 1, config_fingerprint: fingerprint, from_ms: o.fromMs, to_ms: o.toMs, account: accountId, cycle, last_close_ms: T,
-        offsets: { orders: sizeOf(paths.orders), vetoes: sizeOf(paths.vetoes), nav: sizeOf(paths.nav) }, counts: ks.counts, nav_start_usd: navStart,
+        offsets: executorStreamOffsets(paths), counts: ks.counts, nav_start_usd: navStart,
         owner: ks.owner, strategy_of_order: ks.strategy_of_order, funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(), router: health.dump(),
       };
       writeJsonAtomic(checkpointFile, cp);
@@ -244,30 +238,11 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
     positions: kernel.heldPositions().map((p) => ({ symbol: p.symbol, strategy: kernel.owner.get(p.symbol)?.strategy ?? 'unknown', qty: p.qty })),
     configFingerprint: fingerprint,
     decisionMs: latencyStats(decisionTimes),
-    regimeRefitMs: refitTotalMs,
+    regimeRefitMs: regimes.refitMs,
     files: { orders: paths.orders, vetoes: paths.vetoes, nav: paths.nav, positions: paths.positions, routerHealth: paths.routerHealth, heartbeat: paths.heartbeat('executor'), riskState: paths.riskState },
   };
-
-  function regimeOf(symbol: string, T: number): Regime | null {
-    const day = Math.floor(T / 86_400_000);
-    const cached = regimes.get(symbol);
-    if (cached?.day === day) return cached.regime;
-    const s = seriesOf(symbol, '1h');
-    const refit = new Stopwatch();
-    const reading = regimeAt(s, lastClosedIndex(s, T), o.stateDir, clock);
-    refitMs += refit.elapsedMs();
-    regimes.set(symbol, { day, regime: reading?.regime ?? null });
-    return reading?.regime ?? null;
-  }
 }
 
-function sizeOf(file: string): number {
-  return existsSync(file) ? statSync(file).size : 0;
-}
-
-function truncateTo(file: string, size: number): void {
-  if (existsSync(file) && statSync(file).size > size) truncateSync(file, size);
-}
 
 /**
  * The checkpoint of this very run, if one exists. A checkpoint of another run (other config, range or
@@ -276,7 +251,7 @@ function truncateTo(file: string, size: number): void {
 function loadCheckpoint(file: string, run: { fingerprint: string; fromMs: number; toMs: number; account: string }, streams: string[]): Checkpoint | undefined {
   const raw = readJsonSnapshot(file);
   if (raw === undefined) {
-    const used = streams.filter((f) => sizeOf(f) > 0);
+    const used = streams.filter((f) => streamSize(f) > 0);
     if (used.length > 0) throw new UsageError(`${path.dirname(used[0] ?? '')} already holds telemetry of another run (${used.map((f) => path.basename(f)).join(', ')}); give this replay its own --state-dir`);
     return undefined;
   }

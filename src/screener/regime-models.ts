@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Clock } from '../core/clock.js';
+import { Stopwatch, type Clock } from '../core/clock.js';
 import { canonicalJson, sha256Hex } from '../core/canonical-json.js';
-import type { CandleSeries } from '../domain/candle.js';
+import { lastClosedIndex, type CandleSeries } from '../domain/candle.js';
 import { GaussianHmm, univariate } from '../ml/hmm.js';
 import { initialParams } from '../ml/hmm-init.js';
 import { dataHash, saveModel } from '../ml/model-store.js';
@@ -55,4 +55,26 @@ export function regimeAt(series: CandleSeries, lastIndex: number, stateDir: stri
   if (!existsSync(path.join(stateDir, 'cache', 'models', `hmm-${fingerprint.slice(0, 16)}.json`)))
     saveModel(stateDir, { params: fit.params, training, fit: fitInfo, created_ts: clock.nowMs() });
   return { regime: labels[states[states.length - 1] ?? 0] ?? 'trend', modelFingerprint: fingerprint };
+}
+
+/**
+ * Regimes as the kernel reads them: the model of a symbol is refitted once per UTC day (on the 1h bars
+ * closed by then) and its reading reused for the rest of that day — model maintenance, kept off the
+ * hourly decisions. `refitMs` adds up the time the refits took.
+ */
+export class DailyRegimes {
+  refitMs = 0;
+  private readonly cache = new Map<string, { day: number; regime: Regime | null }>();
+  constructor(private readonly stateDir: string, private readonly clock: Clock) {}
+
+  at(hourly: CandleSeries, atMs: number): Regime | null {
+    const day = Math.floor(atMs / 86_400_000);
+    const cached = this.cache.get(hourly.symbol);
+    if (cached?.day === day) return cached.regime;
+    const watch = new Stopwatch();
+    const regime = regimeAt(hourly, lastClosedIndex(hourly, atMs), this.stateDir, this.clock)?.regime ?? null;
+    this.refitMs += watch.elapsedMs();
+    this.cache.set(hourly.symbol, { day, regime });
+    return regime;
+  }
 }

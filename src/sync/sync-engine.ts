@@ -1,9 +1,10 @@
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
+import { telemetryFiles } from '../telemetry/state-paths.js';
 import type { Sink } from './sink.js';
 
 /** How much of a stream's confirmed end is fingerprinted, to notice a stream cut back or rewritten locally. */
@@ -57,29 +58,12 @@ export class SyncEngine {
     this.state = parsed?.success === true && parsed.data.sink === o.sink.description ? parsed.data : { schema_version: 1, sink: o.sink.description, streams: {}, snapshots: {} };
   }
 
-  /** Telemetry files under the state dir, relative to it. */
-  files(): string[] {
-    const dirs = ['logs'];
-    const accounts = path.join(this.o.stateDir, 'accounts');
-    if (existsSync(accounts)) for (const a of readdirSync(accounts).sort()) dirs.push(path.join('accounts', a, 'logs'));
-    const out: string[] = [];
-    for (const d of dirs) {
-      const abs = path.join(this.o.stateDir, d);
-      if (!existsSync(abs)) continue;
-      for (const name of readdirSync(abs).sort()) {
-        if (name.startsWith('.') || !(name.endsWith('.jsonl') || name.endsWith('.json'))) continue;
-        if (statSync(path.join(abs, name)).isFile()) out.push(path.join(d, name));
-      }
-    }
-    return out;
-  }
-
   async pass(): Promise<SyncPass> {
     let streamBytes = 0;
     let snapshots = 0;
     let newestChange: number | null = null;
     const rewritten: string[] = [];
-    const files = this.files();
+    const files = telemetryFiles(this.o.stateDir);
     for (const rel of files) {
       const abs = path.join(this.o.stateDir, rel);
       if (rel.endsWith('.jsonl')) {

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Where each telemetry file lives under a state dir (`--state-dir`). */
@@ -43,4 +44,27 @@ export function statePaths(stateDir: string): StatePaths {
  */
 export function accountStateDir(stateDir: string, account: string, defaultAccount: string): string {
   return account === defaultAccount ? stateDir : path.join(stateDir, 'accounts', account);
+}
+
+/** The state dir and each `accounts/<id>/` under it: the roots of every account's telemetry. */
+export function accountRoots(stateDir: string): string[] {
+  const more = path.join(stateDir, 'accounts');
+  return [stateDir, ...(existsSync(more) ? readdirSync(more).sort().map((a) => path.join(more, a)) : [])];
+}
+
+/**
+ * The telemetry files of every account of a state dir, relative to it: the JSONL streams and JSON
+ * snapshots of each `logs/` (the config lineage included), not the pino log, temp files or dot files.
+ */
+export function telemetryFiles(stateDir: string): string[] {
+  const out: string[] = [];
+  for (const root of accountRoots(stateDir)) {
+    const logs = statePaths(root).logsDir;
+    if (!existsSync(logs)) continue;
+    for (const name of readdirSync(logs).sort()) {
+      if (name.startsWith('.') || !(name.endsWith('.jsonl') || name.endsWith('.json'))) continue;
+      if (statSync(path.join(logs, name), { throwIfNoEntry: false })?.isFile() === true) out.push(path.relative(stateDir, path.join(logs, name)));
+    }
+  }
+  return out;
 }
