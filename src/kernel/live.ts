@@ -213,6 +213,7 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
         if (outcome?.type === 'reloaded') {
           loaded = outcome.config;
           risk = makeRisk(loaded, risk.state);
+          health.setPolicy(loaded.config.router_policy);
         }
         await env.market.syncTime();
         const now = clock.nowMs();

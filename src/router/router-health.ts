@@ -35,7 +35,12 @@ export interface SymbolState {
  */
 export class RouterHealth {
   private readonly symbols = new Map<string, SymbolState>();
-  constructor(private readonly policy: RouterPolicyConfig) {}
+  constructor(private policy: RouterPolicyConfig) {}
+
+  /** A reloaded router_policy.json: thresholds and per-symbol settings change, states and offsets carry on. */
+  setPolicy(policy: RouterPolicyConfig): void {
+    this.policy = policy;
+  }
 
   /** The effective routing settings of a symbol: its overrides on the defaults. */
   settingsOf(symbol: string): RouterPolicyConfig['defaults'] {

@@ -23,6 +23,15 @@ describe('router health', () => {
     expect(tuned.settingsOf('FILUSDT')).toEqual({ ...p.defaults, mode: 'taker' });
   });
 
+  it('takes a reloaded policy: per-symbol settings change, the state and offset carry on', () => {
+    const h = new RouterHealth(base);
+    for (let i = 0; i < 3; i++) h.record('BTCUSDT', miss, i);
+    const offset = h.offsetOf('BTCUSDT');
+    h.setPolicy(policy({ defaults: { ttl_s: 7, mode: 'taker' } }));
+    expect(h.settingsOf('BTCUSDT')).toMatchObject({ ttl_s: 7, mode: 'taker' });
+    expect(h.offsetOf('BTCUSDT')).toBe(offset);
+  });
+
   it('stays good while fills are plentiful and cheap', () => {
     const h = new RouterHealth(base);
     for (let i = 0; i < 30; i++) h.record('BTCUSDT', fill(), i);
