@@ -98,7 +98,8 @@ export class Kernel {
   readonly router: OrderRouter;
   private positions = new Map<string, Position>();
   private cycleId = '';
-  private readonly seen = new Set<string>();
+  /** Client ids this run placed or adopted, with when (clock ms): kept two days, far longer than a bar is ever decided again. */
+  private readonly seen = new Map<string, number>();
   /** Orders that ended (cancelled, expired) after a partial fill: their end is written after the fill. */
   private readonly endAfterFills = new Map<string, Order>();
 
@@ -120,6 +121,8 @@ export class Kernel {
   /** Starts a cycle: the id its records carry, and the venue's positions as they stand. */
   async beginCycle(cycleId: string): Promise<void> {
     this.cycleId = cycleId;
+    const horizon = this.d.clock.nowMs() - 2 * 86_400_000;
+    for (const [id, at] of this.seen) if (at < horizon) this.seen.delete(id);
     await this.refreshPositions();
   }
 
@@ -130,7 +133,7 @@ export class Kernel {
 
   /** Takes an order found at the venue (by reconciliation) into the books, as the strategy's own. */
   adopt(order: Order, strategy: string): void {
-    this.seen.add(order.clientOrderId);
+    this.seen.set(order.clientOrderId, this.d.clock.nowMs());
     this.strategyOfOrder.set(order.clientOrderId, strategy);
   }
 
@@ -317,8 +320,7 @@ export class Kernel {
     const inst = this.d.instruments.get(order.symbol);
     const ctx = this.ctxOf(strategy);
     if (!this.seen.has(order.clientOrderId)) {
-      this.seen.add(order.clientOrderId);
-      if (this.seen.size > 10_000) this.seen.clear();
+      this.seen.set(order.clientOrderId, this.d.clock.nowMs());
       if (order.status === 'rejected') {
         this.d.orders.append(orderEvent(order, inst, ctx, { event: 'order.rejected', latencyMs }));
         this.counts.rejected++;

@@ -99,9 +99,8 @@ export class OrderRouter {
           if (!postOnly) break;
           continue;
         }
-        let seen = 0;
-        account(order, seen);
-        seen = order.filledQty;
+        account(order, 0);
+        let seen = order.filledQty;
         const deadline = sent + ttlMs;
         while (isOpen(order) && this.d.clock.nowMs() < deadline && !this.stopped()) {
           await this.d.clock.sleep(Math.min(this.d.pollMs ?? Math.min(1000, ttlMs), Math.max(0, deadline - this.d.clock.nowMs())));
