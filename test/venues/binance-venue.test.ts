@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { bundledSymbols } from '../../src/market/bundled.js';
 import { loadBundledCandles } from '../../src/market/history.js';
 import { AccountModeError, BinanceVenue, type BinanceVenueOptions } from '../../src/venues/binance/binance-venue.js';
 import { ClockSkewError, RateLimitError, VenueUnavailableError } from '../../src/venues/errors.js';
 import { FapiServer } from '../support/fapi-server.js';
-import { venueContract } from './venue-contract.js';
+import { marketBuy, onLoopbackFapi } from './venue-contract.js';
 
 async function subject(options: Partial<BinanceVenueOptions> = {}) {
   const server = new FapiServer();
@@ -18,20 +18,13 @@ async function subject(options: Partial<BinanceVenueOptions> = {}) {
   return { server, venue, clock };
 }
 
-venueContract('binance USD-M adapter against the loopback fapi', async () => {
-  const { server, venue } = await subject();
-  await venue.start();
-  return { venue, market: server.marketDriver(), close: () => server.close() };
-});
-
 describe('binance adapter transport', () => {
-  let s: Awaited<ReturnType<typeof subject>>;
-  beforeEach(async () => {
-    s = await subject();
-    s.server.engine.setBook('BTCUSDT', [[59_999.9, 50]], [[60_000.1, 50]]);
+  const current = onLoopbackFapi('binance USD-M adapter against the loopback fapi', () => subject());
+  let s: ReturnType<typeof current>;
+  beforeEach(() => {
+    s = current();
   });
-  afterEach(() => s.server.close());
-  const buy = (clientOrderId: string) => ({ clientOrderId, symbol: 'BTCUSDT', side: 'buy' as const, type: 'market' as const, qty: 0.01, reduceOnly: false });
+  const buy = marketBuy;
 
   it('keeps an order id above 2^53 exact', async () => {
     const o = await s.venue.createOrder(buy('big-id'));

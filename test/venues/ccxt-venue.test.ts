@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { bundledFiles, loadBundledText } from '../../src/market/bundled.js';
 import { CcxtVenue } from '../../src/venues/ccxt/ccxt-venue.js';
 import { RateLimitError } from '../../src/venues/errors.js';
 import { FapiServer } from '../support/fapi-server.js';
-import { venueContract } from './venue-contract.js';
+import { marketBuy, onLoopbackFapi } from './venue-contract.js';
 
 const exchangeInfo = JSON.parse(loadBundledText(bundledFiles.exchangeInfo)) as unknown;
 
@@ -21,20 +21,13 @@ async function subject() {
   return { server, venue };
 }
 
-venueContract('ccxt (binanceusdm) against the loopback fapi', async () => {
-  const { server, venue } = await subject();
-  await venue.start();
-  return { venue, market: server.marketDriver(), close: () => server.close() };
-});
-
 describe('ccxt adapter', () => {
-  let s: Awaited<ReturnType<typeof subject>>;
-  beforeEach(async () => {
-    s = await subject();
-    s.server.engine.setBook('BTCUSDT', [[59_999.9, 50]], [[60_000.1, 50]]);
+  const current = onLoopbackFapi('ccxt (binanceusdm) against the loopback fapi', () => subject());
+  let s: ReturnType<typeof current>;
+  beforeEach(() => {
+    s = current();
   });
-  afterEach(() => s.server.close());
-  const buy = (clientOrderId: string) => ({ clientOrderId, symbol: 'BTCUSDT', side: 'buy' as const, type: 'market' as const, qty: 0.01, reduceOnly: false });
+  const buy = marketBuy;
 
   it('needs no network until an order is sent: markets come from the saved exchangeInfo', async () => {
     expect(s.server.requests).toEqual([]);

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SubmitOrder } from '../../src/domain/order.js';
 import type { Level } from '../../src/venues/paper/paper-venue.js';
 import type { Venue } from '../../src/venues/port.js';
+import type { FapiServer } from '../support/fapi-server.js';
 
 /** How a contract test moves the market of the venue under test. */
 export interface MarketDriver {
@@ -121,3 +122,34 @@ export function venueContract(name: string, make: () => Promise<ContractSubject>
     }));
   });
 }
+
+/** An adapter on the loopback fapi server, as the Binance and ccxt tests build it. */
+export interface LoopbackSubject {
+  readonly server: FapiServer;
+  readonly venue: Venue & { start(): Promise<void> };
+}
+
+/**
+ * The contract suite for an adapter on the loopback fapi, and what its own transport tests start from:
+ * a fresh adapter and server per test with a BTCUSDT book at 60,000, closed after. Call inside `describe`.
+ */
+export function onLoopbackFapi<S extends LoopbackSubject>(name: string, subject: () => Promise<S>): () => S {
+  venueContract(name, async () => {
+    const { server, venue } = await subject();
+    await venue.start();
+    return { venue, market: server.marketDriver(), close: () => server.close() };
+  });
+  let current: S | undefined;
+  beforeEach(async () => {
+    current = await subject();
+    current.server.engine.setBook('BTCUSDT', [[59_999.9, 50]], [[60_000.1, 50]]);
+  });
+  afterEach(() => current?.server.close());
+  return () => {
+    if (current === undefined) throw new TypeError('onLoopbackFapi: no subject outside a test');
+    return current;
+  };
+}
+
+/** A 0.01 BTCUSDT market buy under `clientOrderId`: the order the transport tests send. */
+export const marketBuy = (clientOrderId: string) => ({ clientOrderId, symbol: 'BTCUSDT', side: 'buy' as const, type: 'market' as const, qty: 0.01, reduceOnly: false });
