@@ -12,7 +12,7 @@ import { vetoRecordOf } from '../risk/veto-record.js';
 import { OrderRouter } from '../router/order-router.js';
 import type { RouterHealth } from '../router/router-health.js';
 import { stopPriceOf, type StrategySignal } from '../screener/signals.js';
-import type { JsonlWriter } from '../telemetry/jsonl-writer.js';
+import type { RecordSink } from '../telemetry/jsonl-writer.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
 import type { NavRecord } from '../telemetry/records/nav.js';
 import type { Venue } from '../venues/port.js';
@@ -59,8 +59,8 @@ export interface KernelDeps {
   /** The risk engine in force (a config reload replaces it, state carried over). */
   risk(): RiskEngine;
   readonly health: RouterHealth;
-  readonly orders: JsonlWriter;
-  readonly vetoes: JsonlWriter;
+  readonly orders: RecordSink;
+  readonly vetoes: RecordSink;
   /** Best bid/ask where the environment has a book; absent in a replay of bars (every order goes taker). */
   readonly book?: ((symbol: string) => Promise<BookTop | undefined>) | undefined;
   /** Called before an order is sent (the live journal); a replay commits whole cycles instead. */
@@ -209,6 +209,8 @@ export class Kernel {
           await this.syncFills();
         }
         if (this.qtyOf(symbol) === 0) this.owner.delete(symbol);
+        // an entry that follows in the same step (a reversal) is sized on the NAV the exit left, fees paid
+        if (want !== 0) nav = (await this.d.venue.fetchBalance()).marginBalance;
         venueMs += sent.elapsedMs();
       }
       if (want === 0 || this.qtyOf(symbol) !== 0) continue;

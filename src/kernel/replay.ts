@@ -2,13 +2,12 @@ import os from 'node:os';
 import { setImmediate } from 'node:timers/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { Stopwatch } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { Environment } from '../config/env.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { AccountConfig } from '../config/schemas/venues.js';
-import { lastClosedIndex, seriesHead, type CandleSeries } from '../domain/candle.js';
-import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
+import type { CandleSeries } from '../domain/candle.js';
+import type { Timeframe } from '../domain/timeframe.js';
 import { CandleStore } from '../market/candle-store.js';
 import { loadBundledFunding } from '../market/history.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
@@ -16,7 +15,6 @@ import { ReplayFeed } from '../market/replay-feed.js';
 import { RiskEngine } from '../risk/risk-engine.js';
 import { loadRiskState, RiskStateSchema, saveRiskState } from '../risk/risk-state.js';
 import { DailyRegimes } from '../screener/regime-models.js';
-import { collectSignals } from '../screener/signals.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
@@ -26,6 +24,8 @@ import type { PaperVenueState } from '../venues/paper/paper-venue.js';
 import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
 import { replayEnvironment } from './environment.js';
 import { HoldingSchema, Kernel } from './kernel.js';
+import { BarLoop, cycleId } from './bar-loop.js';
+import type { FundingRate } from '../domain/funding.js';
 import { RouterHealth, type SymbolState } from '../router/router-health.js';
 
 /**
@@ -134,7 +134,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
   const orders = new JsonlWriter(paths.orders, 'every');
   const vetoes = new JsonlWriter(paths.vetoes, 'every');
   const navLog = new JsonlWriter(paths.nav, 'batch');
-  const funding = new Map([['BTCUSDT', loadBundledFunding()]]);
+  const funding = new Map([['BTCUSDT', loadBundledFunding() as readonly FundingRate[]]]);
   const fundingIdx = new Map<string, number>(checkpoint?.funding_index ?? []);
   const health = new RouterHealth(config.router_policy);
   if (checkpoint !== undefined) health.load(checkpoint.router);
@@ -147,54 +147,16 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
   let cycle = checkpoint?.cycle ?? 0;
   let navStart: number | null = checkpoint?.nav_start_usd ?? null;
   const decisionTimes: number[] = [];
+  const loop = new BarLoop({ config, kernel, venue, clock, risk, universe, base: '1h', seriesOf, funding, fundingIndex: fundingIdx, regimes, execution: 'close' });
 
   let stopped = false;
   const feed = new ReplayFeed(universe.map((s) => seriesOf(s, '1h')), { fromMs: checkpoint === undefined ? o.fromMs : checkpoint.last_close_ms + 1, toMs: o.toMs });
   try {
     for (const tick of feed.ticks()) {
       const T = tick.closeTimeMs;
-      clock.setMs(T);
       cycle++;
-      const cycleId = `c${cycle}-${new Date(T).toISOString()}`;
-      await kernel.beginCycle(cycleId);
-      // 1. the bars that just closed move the paper market: resting stops fill, liquidations happen
-      for (let k = 0; k < tick.count; k++) {
-        const s = tick.series[k] as CandleSeries;
-        const i = tick.indices[k] ?? 0;
-        venue.onBar({ symbol: s.symbol, timeframe: '1h', openTimeMs: s.openTimeMs[i] ?? 0, open: s.open[i] ?? 0, high: s.high[i] ?? 0, low: s.low[i] ?? 0, close: s.close[i] ?? 0, volume: s.volume[i] ?? 0 });
-      }
-      await kernel.syncFills();
-      // 2. funding events that came due
-      for (const [symbol, events] of funding) {
-        let j = fundingIdx.get(symbol) ?? events.findIndex((f) => f.fundingTimeMs > T - 3_600_000);
-        while (j >= 0 && j < events.length && (events[j]?.fundingTimeMs ?? Infinity) <= T) {
-          venue.applyFunding(symbol, events[j]?.rate ?? 0);
-          j++;
-        }
-        fundingIdx.set(symbol, j);
-      }
-      await kernel.refreshPositions();
-      // 3. NAV
-      const nav = (await venue.fetchBalance()).marginBalance;
-      navStart ??= nav;
-      risk.observeNav(nav, T);
-      // 4. strategies whose bar closed decide
-      const refitBefore = regimes.refitMs;
-      const watch = new Stopwatch();
-      const signals = collectSignals(config, T, {
-        due: (tf) => T % timeframeMs[tf] === 0,
-        bars: (symbol, tf) => {
-          if (!universe.includes(symbol)) return undefined;
-          const s = seriesOf(symbol, tf);
-          const end = lastClosedIndex(s, T) + 1;
-          return end <= 0 ? undefined : seriesHead(s, end);
-        },
-        regime: (symbol) => regimes.at(seriesOf(symbol, '1h'), T),
-      });
-      const signalMs = watch.elapsedMs();
-      const timing = await kernel.decide(T, nav, signals, (symbol) => seriesOf(symbol, '1h'));
-      // model maintenance (the daily regime refit) is not a decision: it belongs off the cycle
-      const decisionMs = signalMs + timing.totalMs - timing.venueMs - (regimes.refitMs - refitBefore);
+      const { navUsd, decisionMs } = await loop.cycle(tick, cycleId(cycle, T));
+      navStart ??= navUsd;
       decisionTimes.push(decisionMs);
       // 5. what the cycle leaves behind
       const after = await venue.fetchBalance();

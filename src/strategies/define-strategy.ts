@@ -34,9 +34,19 @@ export interface Signal {
   readonly reason: string;
 }
 
+/** `directions()` value of a bar where the strategy says nothing. */
+export const NO_SIGNAL = 2;
+
 /** A strategy with its parameters bound, ready to decide bar after bar. */
 export interface StrategyInstance {
   onBar(ctx: StrategyContext): Signal[];
+  /**
+   * Optional, for single-symbol strategies that read neither regimes nor scores: the direction `onBar`
+   * gives at every bar of `bars` at once (1 long, −1 short, 0 flat, `NO_SIGNAL`), bar i decided on bars
+   * 0..i only. A backtest uses it to skip the bars where nothing can happen; it must agree with `onBar`
+   * bar for bar (the look-ahead test checks every plugin that declares it).
+   */
+  directions?(bars: BarsView): Int8Array;
 }
 
 /**

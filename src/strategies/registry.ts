@@ -3,6 +3,7 @@ import type { StrategyDeclaration } from './define-strategy.js';
 import { mlScore } from './ml-score/declaration.js';
 import { momentum } from './momentum/declaration.js';
 import { relativeValue } from './relative-value/declaration.js';
+import { smaCross } from './sma-cross/declaration.js';
 import { smartMoney } from './smart-money/declaration.js';
 import { volTarget } from './vol-target/declaration.js';
 
@@ -12,4 +13,5 @@ export const strategyPlugins = createRegistry<StrategyDeclaration>('strategy plu
   .add(volTarget)
   .add(relativeValue)
   .add(smartMoney)
-  .add(mlScore);
+  .add(mlScore)
+  .add(smaCross);

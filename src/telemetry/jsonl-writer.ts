@@ -25,7 +25,12 @@ export interface OpenReport {
  * writer. A line left torn by a crash (power loss, full disk) is cut off when the next writer opens
  * the file: it was never reported as written, and keeping it would glue it to the next record.
  */
-export class JsonlWriter {
+/** Where records go, one JSON object per line (the kernel writes orders and vetoes to one). */
+export interface RecordSink {
+  append(record: unknown): void;
+}
+
+export class JsonlWriter implements RecordSink {
   private fd: number | undefined;
   private dirty = false;
   readonly opened: OpenReport;
@@ -104,5 +109,49 @@ export class JsonlWriter {
     ftruncateSync(fd, 0);
     fsyncSync(fd);
     return { truncatedBytes: size, sizeBytes: 0 };
+  }
+}
+
+/**
+ * A JSONL file written in large chunks, for runs whose output is only read after they end (a backtest):
+ * records are kept in memory and written (and fsynced) when `bufferBytes` is exceeded and at `close`.
+ */
+export class BufferedJsonlWriter implements RecordSink {
+  private lines: string[] = [];
+  private bytes = 0;
+  private readonly fd: number;
+  constructor(readonly file: string, private readonly bufferBytes = 1 << 20) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      this.fd = openSync(file, 'w', 0o644);
+    } catch (err) {
+      throw new StorageError(file, `cannot open for writing: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  append(record: unknown): void {
+    this.appendRaw(JSON.stringify(record));
+  }
+
+  /** Appends a line as it is (CSV rows). */
+  appendRaw(line: string): void {
+    this.lines.push(line);
+    this.bytes += line.length + 1;
+    if (this.bytes >= this.bufferBytes) this.drain();
+  }
+
+  close(): void {
+    this.drain();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+  }
+
+  private drain(): void {
+    if (this.lines.length === 0) return;
+    const buf = Buffer.from(`${this.lines.join('\n')}\n`, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    this.lines = [];
+    this.bytes = 0;
   }
 }

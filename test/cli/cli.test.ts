@@ -17,18 +17,10 @@ describe('hedge CLI', () => {
     for (const flag of ['--config-dir', '--state-dir', '--json', '--log-level', '--profile']) expect(r.stdout).toContain(flag);
   });
 
-  it.concurrent.each(SIX.filter((c) => c === 'backtest'))('%s says plainly it cannot run yet and exits 1', async (c) => {
-    const r = await runCliAsync([c]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('NOT_AVAILABLE');
-    expect(r.stderr).toMatch(/cannot run (live cycles )?yet/);
-    expect(r.stderr).not.toContain('Warning');
-  });
-
   it('prints a typed error as JSON with --json', () => {
-    const r = runCli(['backtest', '--json']);
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'NOT_AVAILABLE', exitCode: 1, retryable: false } });
+    const r = runCli(['backtest', '--strategy', 'no-such-strategy', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'BAD_INPUT', exitCode: 2, retryable: false } });
   });
 
   it('exits 2 on a bad flag', () => {

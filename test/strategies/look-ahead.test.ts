@@ -50,3 +50,25 @@ describe('no strategy looks ahead: its signals at bar t are the same whether or 
     expect(signals).toBeGreaterThan(0);
   });
 });
+
+describe('directions(), the every-bar-at-once signal a backtest may use, agrees with onBar and does not look ahead', () => {
+  const withDirections = strategyPlugins.values().filter((p) => p.create(p.params.parse(paramsFor[p.name] ?? {})).directions !== undefined);
+  it('is declared by the reference strategy', () => expect(withDirections.map((p) => p.name)).toContain('sma-cross'));
+  it.each(withDirections.map((p) => [p.name, p] as [string, StrategyDeclaration]))('%s, on every bar of BTCUSDT 1h, in both modes', (_name, plugin) => {
+    for (const mode of ['long-flat', 'long-short']) {
+      const instance = plugin.create(plugin.params.parse({ ...paramsFor[plugin.name], fast: 10, slow: 30, mode }));
+      const total = series('BTCUSDT', '1h').length;
+      const all = instance.directions?.(view('BTCUSDT', '1h', total, false)) as Int8Array;
+      const head = instance.directions?.(view('BTCUSDT', '1h', 20_000, true)) as Int8Array;
+      expect(Array.from(head)).toEqual(Array.from(all.subarray(0, 20_000)));
+      let crossings = 0;
+      for (let end = 1; end <= total; end++) {
+        const s = instance.onBar({ ...context('1h', end, false), symbols: ['BTCUSDT'] });
+        const want = s[0] === undefined ? 2 : s[0].direction === 'long' ? 1 : s[0].direction === 'short' ? -1 : 0;
+        if (all[end - 1] !== want) expect.fail(`bar ${end - 1}: directions() says ${all[end - 1]}, onBar says ${want}`);
+        if (want !== 2) crossings++;
+      }
+      expect(crossings).toBeGreaterThan(500);
+    }
+  });
+});

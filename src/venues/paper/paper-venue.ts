@@ -53,6 +53,8 @@ export class PaperVenue implements Venue {
   };
   readonly account: PaperAccount;
   private readonly orders = new Map<string, Mutable<Order>>();
+  /** The orders still open (new or partially filled), by client id: what a bar can reach. */
+  private readonly open = new Map<string, Mutable<Order>>();
   private readonly books = new Map<string, { bids: [number, number][]; asks: [number, number][] }>();
   private readonly leverage = new Map<string, number>();
   private readonly fills: Fill[] = [];
@@ -72,7 +74,12 @@ export class PaperVenue implements Venue {
   restore(state: PaperVenueState): void {
     this.account.restore(state.account);
     this.orders.clear();
-    for (const o of state.orders) this.orders.set(o.clientOrderId, { ...o });
+    this.open.clear();
+    for (const o of state.orders) {
+      const copy = { ...o };
+      this.orders.set(o.clientOrderId, copy);
+      if (isOpen(copy)) this.open.set(o.clientOrderId, copy);
+    }
     this.leverage.clear();
     for (const [k, v] of state.leverage) this.leverage.set(k, v);
     this.nextOrderId = BigInt(state.nextOrderId);
@@ -106,6 +113,15 @@ export class PaperVenue implements Venue {
     const inst = this.o.instruments.get(c.symbol);
     if (inst === undefined) return;
     this.books.delete(c.symbol);
+    // nothing rests on the symbol and its position (if any) survives the bar's extreme: only the mark moves
+    // (equity less maintenance margin is monotone in price, so the extreme is where a liquidation would come first)
+    if (!this.hasResting(c.symbol)) {
+      const held = this.account.qtyOf(c.symbol);
+      if (held === 0 || this.account.liquidationAt(c.symbol, held > 0 ? c.low : c.high, inst.spec.brackets) === null) {
+        this.account.setMark(c.symbol, c.close);
+        return;
+      }
+    }
     const path = barPath(c);
     const brackets = inst.spec.brackets;
     for (let leg = 1; leg < path.length; leg++) {
@@ -160,6 +176,11 @@ export class PaperVenue implements Venue {
     return mark === undefined ? 0 : this.account.applyFunding(symbol, rate, mark);
   }
 
+  /** Whether fills are waiting for `takeFills`. */
+  hasUndeliveredFills(): boolean {
+    return this.fills.length > 0;
+  }
+
   /** Fills since the last call, oldest first. */
   takeFills(): Fill[] {
     return this.fills.splice(0, this.fills.length);
@@ -194,6 +215,7 @@ export class PaperVenue implements Venue {
       return this.rejected(cmd, Rejects.postOnlyWouldTake, now);
     }
     this.orders.set(order.clientOrderId, order);
+    this.open.set(order.clientOrderId, order);
     if (order.type === 'market') this.takeLiquidity(inst, order, mark, order.side === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
     else if (order.type === 'limit' && this.wouldTake(order, mark)) this.takeLiquidity(inst, order, mark, order.price ?? mark);
     if (order.type === 'market' || order.timeInForce === 'IOC') this.finish(order, order.filledQty > 0 && order.filledQty < order.qty ? 'expired' : order.filledQty >= order.qty ? 'filled' : 'expired');
@@ -216,7 +238,7 @@ export class PaperVenue implements Venue {
   }
 
   async fetchOpenOrders(symbol?: string): Promise<Order[]> {
-    return [...this.orders.values()].filter((o) => isOpen(o) && (symbol === undefined || o.symbol === symbol)).map((o) => ({ ...o }));
+    return [...this.open.values()].filter((o) => symbol === undefined || o.symbol === symbol).map((o) => ({ ...o }));
   }
 
   async fetchPositions(): Promise<Position[]> {
@@ -227,6 +249,11 @@ export class PaperVenue implements Venue {
   }
 
   async fetchBalance(): Promise<Balance> {
+    return this.balanceNow();
+  }
+
+  /** The balance as `fetchBalance` gives it, without the promise (the backtest's per-bar NAV). */
+  balanceNow(): Balance {
     return this.account.balance(this.reservedMargin());
   }
 
@@ -259,8 +286,8 @@ export class PaperVenue implements Venue {
 
   private reservedMargin(): number {
     let reserved = 0;
-    for (const o of this.orders.values())
-      if (isOpen(o) && !o.reduceOnly && o.type === 'limit') reserved += ((o.qty - o.filledQty) * (o.price ?? 0)) / this.leverageFor(o.symbol);
+    for (const o of this.open.values())
+      if (!o.reduceOnly && o.type === 'limit') reserved += ((o.qty - o.filledQty) * (o.price ?? 0)) / this.leverageFor(o.symbol);
     return reserved;
   }
 
@@ -283,7 +310,8 @@ export class PaperVenue implements Venue {
 
   /**
    * Takes liquidity for `order` up to `limit`: level by level from the book when one is known; otherwise
-   * all at once at mark ± half the spread ± size impact (a market order always fills fully then).
+   * all at once at mark ± half the spread ± size impact, rounded to the tick against the taker (at the mark
+   * itself when both are zero); a market order always fills fully then.
    */
   private takeLiquidity(inst: Instrument, order: Mutable<Order>, mark: number, limit: number): void {
     const book = this.books.get(order.symbol);
@@ -305,7 +333,8 @@ export class PaperVenue implements Venue {
     const remaining = this.remainingQty(order);
     if (remaining <= 0) return;
     const bps = this.o.spreadBps / 2 + (this.o.impactBpsPer10kUsd * remaining * mark) / 10_000;
-    const px = inst.roundPrice(mark * (1 + (dir * bps) / 10_000), order.side === 'buy' ? 'sell' : 'buy');
+    // with no spread and no impact the fill is at the mark itself, a price that traded (history may be finer than today's tick)
+    const px = bps === 0 ? mark : inst.roundPrice(mark * (1 + (dir * bps) / 10_000), order.side === 'buy' ? 'sell' : 'buy');
     this.fill(inst, order, remaining, dir * (px - limit) > 0 ? limit : px, 'taker');
   }
 
@@ -353,6 +382,7 @@ export class PaperVenue implements Venue {
     order.filledQty = Number(filled.toFixed(inst.qtyDecimals));
     order.status = order.filledQty >= order.qty ? 'filled' : 'partially_filled';
     order.updatedMs = this.o.clock.nowMs();
+    if (order.status === 'filled') this.open.delete(order.clientOrderId);
     this.fills.push({
       clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol, side: order.side, qty, price, feeUsd, liquidity,
       realizedPnlUsd: effect.realizedPnlUsd, tsMs: order.updatedMs, liquidation: false,
@@ -370,12 +400,18 @@ export class PaperVenue implements Venue {
   }
 
   private restingOn(symbol: string): Mutable<Order>[] {
-    return [...this.orders.values()].filter((o) => o.symbol === symbol && isOpen(o));
+    return [...this.open.values()].filter((o) => o.symbol === symbol);
+  }
+
+  private hasResting(symbol: string): boolean {
+    for (const o of this.open.values()) if (o.symbol === symbol) return true;
+    return false;
   }
 
   private finish(order: Mutable<Order>, status: 'filled' | 'canceled' | 'expired'): void {
     order.status = order.filledQty >= order.qty ? 'filled' : status;
     order.updatedMs = this.o.clock.nowMs();
+    this.open.delete(order.clientOrderId);
   }
 
   /** A refused order is not stored: like Binance, the venue keeps no order it never accepted. */

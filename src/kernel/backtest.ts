@@ -1,0 +1,443 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setImmediate } from 'node:timers/promises';
+import { Stopwatch } from '../core/clock.js';
+import { UsageError } from '../core/errors.js';
+import type { LoadedConfig } from '../config/load.js';
+import { lastClosedIndex, type CandleSeries } from '../domain/candle.js';
+import type { FundingRate } from '../domain/funding.js';
+import type { Fill } from '../domain/order.js';
+import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
+import { aggregateSeries } from '../market/aggregate.js';
+import { parseCandleCsv } from '../market/candle-csv.js';
+import { CandleStore } from '../market/candle-store.js';
+import { loadBundledFunding } from '../market/history.js';
+import { loadBundledInstruments } from '../market/instrument-provider.js';
+import { ReplayFeed } from '../market/replay-feed.js';
+import { RiskEngine } from '../risk/risk-engine.js';
+import { freshRiskState } from '../risk/risk-state.js';
+import { RouterHealth } from '../router/router-health.js';
+import { DailyRegimes } from '../screener/regime-models.js';
+import { NO_SIGNAL } from '../strategies/define-strategy.js';
+import { strategyPlugins } from '../strategies/registry.js';
+import { writeJsonAtomic } from '../telemetry/atomic-json.js';
+import { BufferedJsonlWriter } from '../telemetry/jsonl-writer.js';
+import { BarLoop, cycleId, type BarExecution } from './bar-loop.js';
+import { replayEnvironment } from './environment.js';
+import { Kernel, type FillSource } from './kernel.js';
+import { backtestConfig, type BacktestConfig, type BacktestOverrides } from '../backtest/backtest-config.js';
+import { annualisationOf, metricsOf, type Annualisation, type Metrics } from '../backtest/metrics.js';
+import { TradeBook, type Trade } from '../backtest/trades.js';
+
+export interface BacktestOptions extends BacktestOverrides {
+  readonly loaded: LoadedConfig;
+  /** Where the candle cache and regime models are (as for the executor). */
+  readonly stateDir: string;
+  /** First and last bar close of the run (default: all the data); bars before `fromMs` are warm-up history. */
+  readonly fromMs?: number | undefined;
+  readonly toMs?: number | undefined;
+  readonly execution: BarExecution;
+  /** A user's own OHLCV CSV (one symbol) instead of the cache. */
+  readonly data?: string | undefined;
+  /** Where the run's files go; null writes none (sweeps keep results in memory). */
+  readonly outDir: string | null;
+  /** Skip the bars where no strategy can act (when every strategy declares `directions`); default true. */
+  readonly fastPath?: boolean | undefined;
+  readonly stop?: AbortSignal | undefined;
+  /** Called about a hundred times over the run. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+/** What a backtest states about how it filled, priced and counted: printed with every report. */
+export interface Assumptions {
+  readonly execution: BarExecution;
+  readonly execution_note: string;
+  readonly fees: { readonly maker_bps: number; readonly taker_bps: number };
+  readonly slippage: { readonly spread_bps: number; readonly impact_bps_per_10k_usd: number; readonly note: string };
+  readonly funding: string;
+  readonly liquidation: string;
+  readonly sizing: string;
+  readonly risk_limits: 'configured' | 'lifted';
+  readonly final_equity: string;
+  readonly annualisation: Annualisation;
+  readonly data: string;
+}
+
+export interface BacktestResult {
+  readonly schema_version: 1;
+  readonly configFingerprint: string;
+  readonly account: string;
+  readonly strategies: readonly string[];
+  readonly symbols: readonly string[];
+  readonly timeframe: string;
+  readonly from: string;
+  readonly to: string;
+  readonly bars: number;
+  readonly cycles: number;
+  readonly stopped: boolean;
+  readonly startEquity: number;
+  readonly finalEquity: number;
+  readonly orders: { readonly submitted: number; readonly filled: number; readonly rejected: number; readonly vetoed: number };
+  readonly metrics: { readonly blended: Metrics; readonly per_strategy: Record<string, Metrics> };
+  readonly trades: readonly Trade[];
+  readonly assumptions: Assumptions;
+  /** The equity curve, at most 2,000 points (every bar is in equity.csv). */
+  readonly equity: { readonly ts: number[]; readonly nav_usd: number[] };
+  readonly timing: { readonly wall_ms: number; readonly bars_per_s: number; readonly fast_path: boolean; readonly quiet_bars: number };
+  readonly files: Record<string, string>;
+}
+
+/**
+ * `hedge backtest`: cached history (or a user's CSV) through the executor's kernel on the paper venue —
+ * the same `BarLoop` as `hedge executor --replay`, the risk engine and the router in the loop — with the
+ * equity of every bar, round trips and metrics out. With `execution: 'close'` and no overrides it sends
+ * exactly the orders the executor's replay sends (the parity test holds it to that).
+ */
+export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
+  const wall = new Stopwatch();
+  const bt = backtestConfig(o.loaded.config, o);
+  const { config, fingerprint } = bt;
+  const instruments = loadBundledInstruments();
+  const account = config.venues.accounts[bt.account];
+  if (account === undefined) throw new UsageError(`no account ${bt.account}`);
+
+  // the bars: the cache, or the user's file
+  const data = o.data === undefined ? cacheBars(o.stateDir, bt.symbols) : fileBars(o.data, bt);
+  for (const s of data.universe) if (instruments.get(s) === undefined) throw new UsageError(`${s} is not a Binance USD-M symbol of the bundled exchangeInfo: its filters, fees and margin rules are unknown`);
+  const seriesOf = data.seriesOf;
+  const first = Math.min(...data.universe.map((s) => (seriesOf(s, data.base).openTimeMs[0] ?? 0) + timeframeMs[data.base]));
+  const fromMs = o.fromMs ?? first;
+  const feed = new ReplayFeed(data.universe.map((s) => seriesOf(s, data.base)), { fromMs, ...(o.toMs === undefined ? {} : { toMs: o.toMs }) });
+  const bars = feed.countBars();
+  if (bars === 0) throw new UsageError(`no bars of ${data.universe.join(', ')} close between ${new Date(fromMs).toISOString()} and ${o.toMs === undefined ? 'the end of the data' : new Date(o.toMs).toISOString()}`);
+
+  const { clock, venue, fills: venueFills } = replayEnvironment(config, bt.account, account, instruments, fromMs);
+  const risk = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock, freshRiskState(fromMs));
+  const out = o.outDir;
+  const orders = out === null ? { append: () => undefined, close: () => undefined } : new BufferedJsonlWriter(path.join(out, 'orders.jsonl'));
+  const vetoes = out === null ? { append: () => undefined, close: () => undefined } : new BufferedJsonlWriter(path.join(out, 'risk_vetoes.jsonl'));
+  const strategyOf = (f: Fill): string => kernel.strategyOfOrder.get(f.clientOrderId) ?? kernel.owner.get(f.symbol)?.strategy ?? 'liquidation';
+  const book = new TradeBook(strategyOf);
+  const fillLog: { T: number; strategy: string; symbol: string; signed: number; price: number; fee: number }[] = [];
+  const fundingLog: { T: number; strategy: string; paid: number }[] = [];
+  const fills: FillSource = {
+    observe: (order) => venueFills.observe(order),
+    take: async () => {
+      const got = await venueFills.take();
+      for (const f of got) {
+        fillLog.push({ T: clock.nowMs(), strategy: book.holder(f.symbol) ?? strategyOf(f), symbol: f.symbol, signed: f.side === 'buy' ? f.qty : -f.qty, price: f.price, fee: f.feeUsd });
+        book.onFill(f);
+      }
+      return got;
+    },
+  };
+  const health = new RouterHealth(config.router_policy);
+  const kernel: Kernel = new Kernel({
+    config: () => config, fingerprint: () => fingerprint, accountId: bt.account, venueId: account.venue, venue, fills, clock, instruments, risk: () => risk, health, orders, vetoes, strategies: account.strategies,
+  });
+  const fundingEvents = new Map<string, readonly FundingRate[]>(data.universe.includes('BTCUSDT') ? [['BTCUSDT', loadBundledFunding()]] : []);
+  const quiet = o.fastPath === false ? undefined : quietCheck(bt, config, data.universe, seriesOf, kernel);
+  const loop = new BarLoop({
+    config, kernel, venue, clock, risk, universe: data.universe, base: data.base, seriesOf, funding: fundingEvents, fundingIndex: new Map(), regimes: new DailyRegimes(o.stateDir, clock),
+    execution: o.execution, quiet,
+    onFunding: (symbol, paid) => {
+      const holder = book.holder(symbol);
+      if (holder !== undefined) fundingLog.push({ T: clock.nowMs(), strategy: holder, paid });
+      book.onFunding(symbol, paid);
+    },
+  });
+
+  const times = new Float64Array(bars);
+  const levels = new Float64Array(bars);
+  let n = 0;
+  let quietBars = 0;
+  let stopped = false;
+  const every = Math.max(1, Math.floor(bars / 100));
+  try {
+    for (const tick of feed.ticks()) {
+      const r = await loop.cycle(tick, cycleId(n + 1, tick.closeTimeMs));
+      times[n] = r.T;
+      levels[n] = r.quiet ? r.navUsd : venue.balanceNow().marginBalance;
+      if (r.quiet) quietBars++;
+      n++;
+      if (n % every === 0) {
+        o.onProgress?.(n, bars);
+        if (o.stop !== undefined) {
+          await setImmediate();
+          if (o.stop.aborted) {
+            stopped = true;
+            break;
+          }
+        }
+      }
+    }
+  } finally {
+    orders.close();
+    vetoes.close();
+  }
+  const runMs = wall.elapsedMs();
+
+  // results
+  const T = times.subarray(0, n);
+  const L = levels.subarray(0, n);
+  const lastT = T[n - 1] ?? fromMs;
+  const closeAt = (symbol: string, atMs: number) => {
+    const s = seriesOf(symbol, data.base);
+    return s.close[lastClosedIndex(s, atMs)] ?? Number.NaN;
+  };
+  const trades = [...book.closed, ...book.openTrades((s) => closeAt(s, lastT))];
+  const barMs = timeframeMs[data.base];
+  const annualisation = annualisationOf(barMs);
+  const spanMs = n * barMs;
+  const tot = (k: 'notional' | 'fees' | 'funding') => [...book.totals.values()].reduce((a, t) => a + t[k], 0);
+  const curves = strategyCurves(bt.strategies, T, L, bt.navUsd, fillLog, fundingLog, (symbol) => seriesOf(symbol, data.base), data.base);
+  const blended = metricsOf({
+    startUsd: bt.navUsd, levels: L, returns: returnsOf(L, bt.navUsd), spanMs, annualisation, trades, exposedBars: curves.exposedAny,
+    notionalUsd: tot('notional'), feesUsd: tot('fees'), fundingUsd: tot('funding'),
+  });
+  const perStrategy: Record<string, Metrics> = {};
+  for (const id of bt.strategies) {
+    const c = curves.by.get(id);
+    const t = book.totals.get(id) ?? { notional: 0, fees: 0, funding: 0 };
+    if (c === undefined) continue;
+    perStrategy[id] = metricsOf({
+      startUsd: bt.navUsd, levels: c.levels, returns: c.returns, spanMs, annualisation, trades: trades.filter((x) => x.strategy === id), exposedBars: c.exposed,
+      notionalUsd: t.notional, feesUsd: t.fees, fundingUsd: t.funding,
+    });
+  }
+  const result: BacktestResult = {
+    schema_version: 1, configFingerprint: fingerprint, account: bt.account, strategies: bt.strategies, symbols: data.universe,
+    timeframe: [...new Set(bt.strategies.map((id) => config.strategy_config.strategies[id]?.timeframe))].join(','),
+    from: new Date(T[0] ?? fromMs).toISOString(), to: new Date(lastT).toISOString(), bars, cycles: n, stopped,
+    startEquity: bt.navUsd, finalEquity: L[n - 1] ?? bt.navUsd, orders: { ...kernel.counts }, metrics: { blended, per_strategy: perStrategy }, trades,
+    assumptions: assumptionsOf(bt, o.execution, annualisation, data.description),
+    equity: downsample(T, L, 2_000), timing: { wall_ms: runMs, bars_per_s: bars / (runMs / 1000), fast_path: quiet !== undefined, quiet_bars: quietBars }, files: {},
+  };
+  if (out === null) return result;
+  const files = { report: path.join(out, 'report.json'), orders: path.join(out, 'orders.jsonl'), vetoes: path.join(out, 'risk_vetoes.jsonl'), equity: path.join(out, 'equity.csv'), trades: path.join(out, 'trades.jsonl') };
+  const eq = new BufferedJsonlWriter(files.equity);
+  const tr = new BufferedJsonlWriter(files.trades);
+  writeCsv(eq, T, L);
+  for (const t of trades) tr.append(t);
+  tr.close();
+  const withFiles = { ...result, files };
+  writeJsonAtomic(files.report, withFiles);
+  return withFiles;
+}
+
+/** Writes `ts_ms,nav_usd` lines through a buffered writer (appendLine keeps them unquoted). */
+function writeCsv(w: BufferedJsonlWriter, T: Float64Array, L: Float64Array): void {
+  w.appendRaw('ts_ms,nav_usd');
+  for (let i = 0; i < T.length; i++) w.appendRaw(`${T[i]},${L[i]}`);
+  w.close();
+}
+
+interface Bars {
+  readonly universe: string[];
+  readonly base: Exclude<Timeframe, '1m'>;
+  seriesOf(symbol: string, tf: Exclude<Timeframe, '1m'>): CandleSeries;
+  readonly description: string;
+}
+
+function withAggregates(base: Map<string, CandleSeries>, tf: Exclude<Timeframe, '1m'>, where: string): Bars['seriesOf'] {
+  const cache = new Map<string, CandleSeries>();
+  return (symbol, want) => {
+    const s = base.get(symbol);
+    if (s === undefined) throw new UsageError(`no bars of ${symbol} in ${where}`);
+    if (want === tf) return s;
+    if (timeframeMs[want] < timeframeMs[tf]) throw new UsageError(`${where} holds ${tf} bars; a ${want} strategy needs ${want} bars or finer`);
+    const key = `${symbol}|${want}`;
+    let agg = cache.get(key);
+    if (agg === undefined) cache.set(key, (agg = aggregateSeries(s, want).series));
+    return agg;
+  };
+}
+
+function cacheBars(stateDir: string, symbols: readonly string[]): Bars {
+  const store = new CandleStore(stateDir);
+  const universe = symbols.filter((s) => store.has(s));
+  if (universe.length === 0) throw new UsageError(`no cached history for ${symbols.join(', ')}: run hedge data download, or give --data <file.csv>`);
+  const base = new Map(universe.map((s) => [s, store.load(s, '1h').series]));
+  return { universe, base: '1h', seriesOf: withAggregates(base, '1h', 'the candle cache'), description: `candle cache (bundled history and ${store.cacheFile('<SYMBOL>')}), 1h bars` };
+}
+
+/** A user's CSV: one symbol, its bar spacing read off the file (1h, 4h or 1d). */
+function fileBars(file: string, bt: BacktestConfig): Bars {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--data ${file}: cannot read it (${(err as Error).message})`);
+  }
+  if (bt.symbols.length !== 1) throw new UsageError(`--data holds one symbol; the run trades ${bt.symbols.join(', ')}: say which with --symbols`);
+  const symbol = bt.symbols[0] as string;
+  const tf = spacingOf(text, file);
+  const { series } = parseCandleCsv(text, symbol, tf, file);
+  return { universe: [symbol], base: tf, seriesOf: withAggregates(new Map([[symbol, series]]), tf, file), description: `${file} (${series.length} ${tf} bars, as ${symbol})` };
+}
+
+function spacingOf(text: string, file: string): Exclude<Timeframe, '1m'> {
+  const times: number[] = [];
+  for (const line of text.split('\n', 200).slice(1)) {
+    const t = Number(line.split(',')[0]);
+    if (line.trim() !== '' && Number.isFinite(t)) times.push(t);
+  }
+  let step = Infinity;
+  for (let i = 1; i < times.length; i++) step = Math.min(step, (times[i] as number) - (times[i - 1] as number));
+  const tf = (['1h', '4h', '1d'] as const).find((x) => timeframeMs[x] === step);
+  if (tf === undefined) throw new UsageError(`--data ${file}: bars ${Number.isFinite(step) ? `${step} ms apart` : '(fewer than two)'}; expected 1h, 4h or 1d bars (open_time_ms in ms)`);
+  return tf;
+}
+
+/**
+ * The fast path: when every strategy of the run declares `directions`, a bar is quiet when each signal due
+ * at it would do nothing in `Kernel.decide` — no signal, the direction already held by its strategy, flat
+ * while flat, or a symbol held by another strategy.
+ */
+function quietCheck(bt: BacktestConfig, config: BacktestConfig['config'], universe: readonly string[], seriesOf: Bars['seriesOf'], kernel: Kernel): ((T: number) => boolean) | undefined {
+  const lanes: { strategy: string; symbol: string; step: number; series: CandleSeries; dirs: Int8Array }[] = [];
+  for (const id of bt.strategies) {
+    const settings = config.strategy_config.strategies[id];
+    const entry = config.strategy_registry.strategies[id];
+    if (settings === undefined || entry === undefined || settings.timeframe === '1m') return undefined;
+    const plugin = strategyPlugins.get(entry.plugin);
+    const instance = plugin.create(plugin.params.parse(settings.params));
+    if (instance.directions === undefined) return undefined;
+    for (const symbol of settings.symbols ?? config.strategy_config.universe) {
+      if (!universe.includes(symbol)) continue;
+      const series = seriesOf(symbol, settings.timeframe);
+      lanes.push({ strategy: id, symbol, step: timeframeMs[settings.timeframe], series, dirs: instance.directions(series) });
+    }
+  }
+  const cursor = new Int32Array(lanes.length).fill(-1);
+  return (T) => {
+    for (let k = 0; k < lanes.length; k++) {
+      const lane = lanes[k] as (typeof lanes)[number];
+      if (T % lane.step !== 0) continue;
+      // the last bar closed by T, walking forward (T only grows)
+      let i = cursor[k] as number;
+      const open = lane.series.openTimeMs;
+      while (i + 1 < lane.series.length && (open[i + 1] as number) + lane.step <= T) i++;
+      cursor[k] = i;
+      if (i < 0) continue;
+      const d = lane.dirs[i] as number;
+      if (d === NO_SIGNAL) continue;
+      const held = kernel.owner.get(lane.symbol);
+      if (held !== undefined && held.strategy !== lane.strategy) continue;
+      const qty = kernel.qtyOf(lane.symbol);
+      if (qty !== 0 && held !== undefined && Math.sign(qty) !== d) return false;
+      if (d !== 0 && qty === 0) return false;
+    }
+    return true;
+  };
+}
+
+/**
+ * Each strategy's PnL marked to the close of every bar (from its fills, fees and funding), and its return
+ * as a contribution to the fund: PnL of the bar over the fund's equity before it.
+ */
+function strategyCurves(
+  strategies: readonly string[], T: Float64Array, nav: Float64Array, start: number,
+  fills: readonly { T: number; strategy: string; symbol: string; signed: number; price: number; fee: number }[],
+  funding: readonly { T: number; strategy: string; paid: number }[],
+  baseOf: (symbol: string) => CandleSeries, base: Exclude<Timeframe, '1m'>,
+): { by: Map<string, { levels: Float64Array; returns: Float64Array; exposed: number }>; exposedAny: number } {
+  const n = T.length;
+  const ids = [...new Set([...strategies, ...fills.map((f) => f.strategy)])];
+  const state = new Map(ids.map((id) => [id, { cash: 0, pos: new Map<string, number>(), prev: 0, levels: new Float64Array(n), returns: new Float64Array(n), exposed: 0 }]));
+  const cursors = new Map<string, number>();
+  const step = timeframeMs[base];
+  const closeAt = (symbol: string, t: number) => {
+    const s = baseOf(symbol);
+    let i = cursors.get(symbol) ?? -1;
+    while (i + 1 < s.length && (s.openTimeMs[i + 1] as number) + step <= t) i++;
+    cursors.set(symbol, i);
+    return s.close[i] ?? 0;
+  };
+  let fi = 0;
+  let gi = 0;
+  let exposedAny = 0;
+  for (let i = 0; i < n; i++) {
+    const t = T[i] as number;
+    while (fi < fills.length && (fills[fi]?.T ?? Infinity) <= t) {
+      const f = fills[fi++] as (typeof fills)[number];
+      const st = state.get(f.strategy);
+      if (st === undefined) continue;
+      st.cash -= f.signed * f.price + f.fee;
+      const q = (st.pos.get(f.symbol) ?? 0) + f.signed;
+      if (Math.abs(q) < 1e-12) st.pos.delete(f.symbol);
+      else st.pos.set(f.symbol, q);
+    }
+    while (gi < funding.length && (funding[gi]?.T ?? Infinity) <= t) {
+      const g = funding[gi++] as (typeof funding)[number];
+      const st = state.get(g.strategy);
+      if (st !== undefined) st.cash += g.paid;
+    }
+    const before = i === 0 ? start : (nav[i - 1] as number);
+    let any = false;
+    for (const st of state.values()) {
+      let value = st.cash;
+      for (const [symbol, q] of st.pos) value += q * closeAt(symbol, t);
+      st.levels[i] = start + value;
+      st.returns[i] = (value - st.prev) / before;
+      st.prev = value;
+      if (st.pos.size > 0) {
+        st.exposed++;
+        any = true;
+      }
+    }
+    if (any) exposedAny++;
+  }
+  return { by: new Map([...state].map(([id, s]) => [id, { levels: s.levels, returns: s.returns, exposed: s.exposed }])), exposedAny };
+}
+
+function returnsOf(levels: Float64Array, start: number): Float64Array {
+  const r = new Float64Array(levels.length);
+  let prev = start;
+  for (let i = 0; i < levels.length; i++) {
+    const v = levels[i] as number;
+    r[i] = v / prev - 1;
+    prev = v;
+  }
+  return r;
+}
+
+function downsample(T: Float64Array, L: Float64Array, max: number): { ts: number[]; nav_usd: number[] } {
+  const stride = Math.max(1, Math.ceil(T.length / max));
+  const ts: number[] = [];
+  const nav: number[] = [];
+  for (let i = 0; i < T.length; i += stride) {
+    ts.push(T[i] as number);
+    nav.push(L[i] as number);
+  }
+  if (T.length > 0 && ts.at(-1) !== T[T.length - 1]) {
+    ts.push(T[T.length - 1] as number);
+    nav.push(L[L.length - 1] as number);
+  }
+  return { ts, nav_usd: nav };
+}
+
+function assumptionsOf(bt: BacktestConfig, execution: BarExecution, annualisation: Annualisation, data: string): Assumptions {
+  return {
+    execution,
+    execution_note:
+      execution === 'close'
+        ? 'a signal confirmed at a bar\'s close is acted on at that close (as the executor does the moment a bar closes)'
+        : 'a signal confirmed at a bar\'s close is acted on at the next bar\'s open, sized at that price; the last bar\'s signals are not acted on',
+    fees: { maker_bps: bt.fees.makerBps, taker_bps: bt.fees.takerBps },
+    slippage: {
+      spread_bps: bt.slippage.spreadBps, impact_bps_per_10k_usd: bt.slippage.impactBpsPer10kUsd,
+      note: 'a taker fill is at the mark ± half the spread ± the size impact, rounded to the tick against the taker; a bar replay has no book, so every order is a taker',
+    },
+    funding: 'BTCUSDT pays the recorded Binance funding rates at their funding times (mark × qty × rate); other symbols have no funding history bundled and pay none',
+    liquidation: 'isolated margin; a position is liquidated where equity meets maintenance margin by the leverage brackets, on the bar\'s path open → nearer extreme → other extreme → close',
+    sizing:
+      bt.adHoc.length > 0
+        ? `${bt.adHoc.join(', ')} ad hoc: all-in, notional = NAV / (1 + taker fee) split evenly over its symbols, leverage 1, no protective stop; quantities rounded down to the lot step`
+        : 'as configured (strategy_config.json sizing and caps); quantities rounded down to the lot step',
+    risk_limits: bt.riskLimits,
+    final_equity: 'NAV at the last bar\'s close: an open position is marked to that close, without an exit fee',
+    annualisation,
+    data,
+  };
+}

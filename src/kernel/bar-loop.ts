@@ -1,0 +1,160 @@
+import { Stopwatch, type ManualClock } from '../core/clock.js';
+import type { ConfigSet } from '../config/files.js';
+import { lastClosedIndex, seriesHead, type CandleSeries } from '../domain/candle.js';
+import type { FundingRate } from '../domain/funding.js';
+import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
+import type { ReplayTick } from '../market/replay-feed.js';
+import type { RiskEngine } from '../risk/risk-engine.js';
+import type { DailyRegimes } from '../screener/regime-models.js';
+import { collectSignals, type StrategySignal } from '../screener/signals.js';
+import type { PaperVenue } from '../venues/paper/paper-venue.js';
+import type { Kernel } from './kernel.js';
+
+/** The id a cycle's records carry: its number and the close it ran at. */
+export function cycleId(cycle: number, closeTimeMs: number): string {
+  return `c${cycle}-${new Date(closeTimeMs).toISOString()}`;
+}
+
+/** How a decision taken at a bar's close is executed on bars (stated with every backtest report). */
+export type BarExecution =
+  /** At the close of the bar the signal was decided on (the executor's replay: it acts the moment the bar closes). */
+  | 'close'
+  /** At the open of the next bar: the decision is taken on the closed bar and acted on at the next open, sized at that price. */
+  | 'next_open';
+
+export interface BarLoopDeps {
+  readonly config: ConfigSet;
+  readonly kernel: Kernel;
+  readonly venue: PaperVenue;
+  readonly clock: ManualClock;
+  readonly risk: RiskEngine;
+  /** The symbols whose base bars move the market. */
+  readonly universe: readonly string[];
+  /** The timeframe of the bars that move the market (1h for the cache; a user's own file may be coarser). */
+  readonly base: Exclude<Timeframe, '1m'>;
+  /** The base bars (the feed's timeframe) and the ones built from them. */
+  seriesOf(symbol: string, tf: Exclude<Timeframe, '1m'>): CandleSeries;
+  /** Funding events by symbol, and where each symbol stands in them (carried across restarts). */
+  readonly funding: ReadonlyMap<string, readonly FundingRate[]>;
+  readonly fundingIndex: Map<string, number>;
+  /** Regime models for strategies that read them; null where none is fitted (a user's own data). */
+  readonly regimes: DailyRegimes | null;
+  readonly execution: BarExecution;
+  /**
+   * Optional fast path (backtests): whether no strategy can act at `T`. A quiet bar still moves the market,
+   * pays funding and updates NAV and risk; it skips the signal step and the decision, which would do nothing.
+   */
+  readonly quiet?: ((T: number) => boolean) | undefined;
+  /** A funding payment was received (+) or paid (−), USD. */
+  readonly onFunding?: ((symbol: string, paidUsd: number) => void) | undefined;
+}
+
+/** What one cycle of the loop did. */
+export interface CycleResult {
+  readonly T: number;
+  /** NAV (margin balance) before the decision, as the risk engine saw it. */
+  readonly navUsd: number;
+  /** Decision latency (signals, sizing, risk; no venue calls or model refits), ms; 0 on a quiet bar. */
+  readonly decisionMs: number;
+  readonly quiet: boolean;
+}
+
+/**
+ * One cycle per tick of closed bars, the same for `hedge executor --replay` and `hedge backtest`: the bars
+ * move the paper market (resting stops fill, liquidations happen), fills are booked, funding that came
+ * due is paid, NAV is observed by risk, the strategies whose bar closed decide and the kernel acts on
+ * their signals. What each caller writes after a cycle (telemetry and checkpoint, or an equity curve) is
+ * the caller's.
+ */
+export class BarLoop {
+  private readonly next = new Map<string, number>();
+  constructor(private readonly d: BarLoopDeps) {}
+
+  async cycle(tick: ReplayTick, cycleId: string): Promise<CycleResult> {
+    const { kernel, venue, risk } = this.d;
+    const T = tick.closeTimeMs;
+    this.d.clock.setMs(T);
+    // 1. the bars that just closed move the paper market
+    for (let k = 0; k < tick.count; k++) {
+      const s = tick.series[k] as CandleSeries;
+      const i = tick.indices[k] ?? 0;
+      venue.onBar({ symbol: s.symbol, timeframe: s.timeframe, openTimeMs: s.openTimeMs[i] ?? 0, open: s.open[i] ?? 0, high: s.high[i] ?? 0, low: s.low[i] ?? 0, close: s.close[i] ?? 0, volume: s.volume[i] ?? 0 });
+      this.next.set(s.symbol, i + 1);
+    }
+    if (this.d.quiet !== undefined && !venue.hasUndeliveredFills() && this.d.quiet(T)) {
+      this.payFunding(T);
+      const nav = venue.balanceNow().marginBalance;
+      risk.observeNav(nav, T);
+      return { T, navUsd: nav, decisionMs: 0, quiet: true };
+    }
+    await kernel.beginCycle(cycleId);
+    await kernel.syncFills();
+    // 2. funding events that came due
+    this.payFunding(T);
+    await kernel.refreshPositions();
+    // 3. NAV
+    let nav = venue.balanceNow().marginBalance;
+    risk.observeNav(nav, T);
+    // 4. strategies whose bar closed decide
+    const { regimes, config } = this.d;
+    const refitBefore = regimes?.refitMs ?? 0;
+    const watch = new Stopwatch();
+    let signals = collectSignals(config, T, {
+      due: (tf) => T % timeframeMs[tf] === 0,
+      bars: (symbol, tf) => {
+        if (!this.d.universe.includes(symbol)) return undefined;
+        const s = this.d.seriesOf(symbol, tf);
+        const end = lastClosedIndex(s, T) + 1;
+        return end <= 0 ? undefined : seriesHead(s, end);
+      },
+      regime: (symbol) => regimes?.at(this.d.seriesOf(symbol, this.d.base), T) ?? null,
+    });
+    const signalMs = watch.elapsedMs();
+    const navObserved = nav;
+    if (this.d.execution === 'next_open') {
+      // acted on at the next bar's open: a symbol without a next bar cannot be traded at this decision
+      signals = this.atNextOpen(signals);
+      nav = venue.balanceNow().marginBalance;
+    }
+    const timing = await kernel.decide(T, nav, signals, (symbol) => this.d.seriesOf(symbol, this.d.base));
+    if (this.d.execution === 'next_open') for (const symbol of this.d.universe) this.markAtClose(symbol);
+    // model maintenance (the daily regime refit) is not a decision: it belongs off the cycle
+    const decisionMs = signalMs + timing.totalMs - timing.venueMs - ((regimes?.refitMs ?? 0) - refitBefore);
+    return { T, navUsd: navObserved, decisionMs, quiet: false };
+  }
+
+  private payFunding(T: number): void {
+    for (const [symbol, events] of this.d.funding) {
+      let j = this.d.fundingIndex.get(symbol) ?? events.findIndex((f) => f.fundingTimeMs > T - 3_600_000);
+      while (j >= 0 && j < events.length && (events[j]?.fundingTimeMs ?? Infinity) <= T) {
+        const paid = this.d.venue.applyFunding(symbol, events[j]?.rate ?? 0);
+        if (paid !== 0) this.d.onFunding?.(symbol, paid);
+        j++;
+      }
+      this.d.fundingIndex.set(symbol, j);
+    }
+  }
+
+  /** Moves every traded symbol's mark to its next bar's open and prices the signals there; drops signals of symbols with no next bar. */
+  private atNextOpen(signals: StrategySignal[]): StrategySignal[] {
+    const open = new Map<string, number>();
+    for (const symbol of this.d.universe) {
+      const s = this.d.seriesOf(symbol, this.d.base);
+      const i = this.next.get(symbol) ?? -1;
+      if (i < 0 || i >= s.length) continue;
+      const px = s.open[i] as number;
+      open.set(symbol, px);
+      this.d.venue.setMark(symbol, px);
+    }
+    return signals.flatMap((x) => {
+      const px = open.get(x.signal.symbol);
+      return px === undefined ? [] : [{ ...x, price: px }];
+    });
+  }
+
+  private markAtClose(symbol: string): void {
+    const s = this.d.seriesOf(symbol, this.d.base);
+    const i = (this.next.get(symbol) ?? 0) - 1;
+    if (i >= 0 && i < s.length) this.d.venue.setMark(symbol, s.close[i] as number);
+  }
+}

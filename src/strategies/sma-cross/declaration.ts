@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { defineStrategy, NO_SIGNAL, type BarsView, type Signal } from '../define-strategy.js';
+
+/**
+ * The simple moving average of the `n` closes ending at bar `i`, summed from the window every time (no
+ * running sum), so that every way of asking for it gives the same float.
+ */
+function smaAt(close: Float64Array, i: number, n: number): number {
+  let s = 0;
+  for (let k = i - n + 1; k <= i; k++) s += close[k] as number;
+  return s / n;
+}
+
+/** +1 where fast crossed above slow at bar i, −1 where it crossed below, 0 otherwise (needs i ≥ slow). */
+function crossAt(close: Float64Array, i: number, fast: number, slow: number): number {
+  const f0 = smaAt(close, i - 1, fast);
+  const s0 = smaAt(close, i - 1, slow);
+  const f1 = smaAt(close, i, fast);
+  const s1 = smaAt(close, i, slow);
+  if (f0 <= s0 && f1 > s1) return 1;
+  if (f0 >= s0 && f1 < s1) return -1;
+  return 0;
+}
+
+/**
+ * The classic SMA crossover, the reference strategy for comparing hedge's numbers with backtrader,
+ * vectorbt or backtesting.py: at the close of a bar where SMA(fast) crosses above SMA(slow), go long;
+ * where it crosses below, go flat (`long-flat`) or short (`long-short`). Between crossovers it says
+ * nothing, so a refused entry is not retried until the next crossover.
+ */
+export const smaCross = defineStrategy({
+  name: 'sma-cross',
+  apiVersion: 1,
+  summary: 'Reference SMA crossover: long when SMA(fast) crosses above SMA(slow), flat or short when it crosses below',
+  timeframes: ['1h', '4h', '1d'],
+  params: z
+    .strictObject({
+      fast: z.number().int().min(1).max(10_000).default(20).describe('Bars of the fast SMA'),
+      slow: z.number().int().min(2).max(10_000).default(50).describe('Bars of the slow SMA'),
+      mode: z.enum(['long-flat', 'long-short']).default('long-flat').describe('What a downward cross does'),
+    })
+    .refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow', path: ['fast'] }),
+  warmupBars: (p) => p.slow + 1,
+  create: (p) => {
+    const down = p.mode === 'long-short' ? 'short' : 'flat';
+    const signalAt = (close: Float64Array, i: number): number => (i < p.slow ? 0 : crossAt(close, i, p.fast, p.slow));
+    return {
+      onBar(ctx) {
+        const out: Signal[] = [];
+        for (const symbol of ctx.symbols) {
+          const bars = ctx.bars(symbol);
+          if (bars === undefined) continue;
+          const i = bars.length - 1;
+          const cross = signalAt(bars.close, i);
+          if (cross === 0) continue;
+          const spreadPct = (100 * (smaAt(bars.close, i, p.fast) - smaAt(bars.close, i, p.slow))) / smaAt(bars.close, i, p.slow);
+          out.push({
+            symbol, direction: cross > 0 ? 'long' : down, strength: Math.abs(spreadPct),
+            reason: `SMA(${p.fast}) crossed ${cross > 0 ? 'above' : 'below'} SMA(${p.slow}): spread ${spreadPct.toFixed(4)}%`,
+          });
+        }
+        return out;
+      },
+      directions(bars: BarsView): Int8Array {
+        const out = new Int8Array(bars.length).fill(NO_SIGNAL);
+        const dn = down === 'short' ? -1 : 0;
+        for (let i = p.slow; i < bars.length; i++) {
+          const cross = crossAt(bars.close, i, p.fast, p.slow);
+          if (cross !== 0) out[i] = cross > 0 ? 1 : dn;
+        }
+        return out;
+      },
+    };
+  },
+});

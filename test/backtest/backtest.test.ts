@@ -1,0 +1,219 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BacktestResult } from '../../src/kernel/backtest.js';
+import { loadBundledCandles } from '../../src/market/history.js';
+import { runCliAsync } from '../support/cli.js';
+import { configCopy, tempDir } from '../support/config-copy.js';
+
+const btc = loadBundledCandles('BTCUSDT').series;
+
+async function backtest(args: string[], dir: string): Promise<BacktestResult> {
+  const r = await runCliAsync(['backtest', '--state-dir', dir, '--out', path.join(dir, 'run'), '--json', ...args]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as BacktestResult;
+}
+
+/** SMA(n) of the closes ending at bar i, summed over its window (as the textbook defines it). */
+function sma(close: Float64Array, i: number, n: number): number {
+  let s = 0;
+  for (let k = i - n + 1; k <= i; k++) s += close[k] as number;
+  return s / n;
+}
+
+/**
+ * The reference rules as a plain loop, independent of hedge's engine: at the bar where SMA(fast) crosses
+ * above SMA(slow) go long with everything (qty = equity / (price · (1 + fee)), floored to BTCUSDT's 0.001
+ * lot); where it crosses below, sell (and in long-short sell short the same way); each fill pays `fee`
+ * of its notional. Fills at the signal bar's close, or at the next bar's open. Final equity: cash plus
+ * the open position at the last close, no exit fee.
+ */
+function handLoop(fast: number, slow: number, fee: number, nav: number, mode: 'long-flat' | 'long-short', fill: 'close' | 'next_open') {
+  const { close, open } = btc;
+  const n = btc.length;
+  let cash = nav;
+  let qty = 0;
+  let fills = 0;
+  const lot = (q: number) => Math.floor(q * 1000 + 1e-9) / 1000;
+  for (let i = slow; i < n; i++) {
+    const f0 = sma(close, i - 1, fast);
+    const s0 = sma(close, i - 1, slow);
+    const f1 = sma(close, i, fast);
+    const s1 = sma(close, i, slow);
+    const up = f0 <= s0 && f1 > s1;
+    const down = f0 >= s0 && f1 < s1;
+    if (!up && !down) continue;
+    if (fill === 'next_open' && i + 1 >= n) break;
+    const px = fill === 'close' ? (close[i] as number) : (open[i + 1] as number);
+    const want = up ? 1 : mode === 'long-short' ? -1 : 0;
+    if (qty !== 0 && Math.sign(qty) !== want) {
+      cash += qty * px - Math.abs(qty) * px * fee;
+      qty = 0;
+      fills++;
+    }
+    if (want !== 0 && qty === 0) {
+      const q = lot(cash / (px * (1 + fee)));
+      if (q * px < 100) continue; // BTCUSDT's MIN_NOTIONAL
+      cash -= want * q * px + q * px * fee;
+      qty = want * q;
+      fills++;
+    }
+  }
+  return { final: cash + qty * (close[n - 1] as number), fills };
+}
+
+describe('hedge backtest: the reference SMA crossover against a plain loop of the same rules', () => {
+  const cases = [
+    ['long-flat', 'close', 20, 50],
+    ['long-short', 'close', 20, 50],
+    ['long-flat', 'next_open', 10, 30],
+    ['long-short', 'next_open', 50, 200],
+  ] as const;
+  it.each(cases)('%s, fills at %s, fast %i slow %i: the same final equity (relative error ≤ 1e-9) and the same fills', async (mode, fill, fast, slow) => {
+    const t = tempDir();
+    const r = await backtest(
+      ['--strategy', 'sma-cross', '--param', `fast=${fast}`, '--param', `slow=${slow}`, '--param', `mode=${mode}`, '--symbols', 'BTCUSDT', '--timeframe', '1h', '--fee', '0.0004', '--nav', '10000', ...(fill === 'close' ? ['--trade-on-close'] : [])],
+      t.dir,
+    );
+    const want = handLoop(fast, slow, 0.0004, 10_000, mode, fill);
+    expect(Math.abs(r.finalEquity - want.final) / want.final).toBeLessThanOrEqual(1e-9);
+    expect(r.orders.filled).toBe(want.fills);
+    expect(r.orders.vetoed + r.orders.rejected).toBe(0);
+    expect(r.assumptions.execution).toBe(fill);
+    expect(r.metrics.blended.final_equity_usd).toBe(r.finalEquity);
+    expect(r.trades.filter((x) => !x.open).length).toBe(r.metrics.blended.trades);
+    t.cleanup();
+  });
+
+  it('states what the issue\'s command line needs in its JSON: finalEquity, trades, metrics, assumptions, config fingerprint', async () => {
+    const t = tempDir();
+    const r = await backtest(['--strategy', 'sma-cross', '--param', 'fast=20', '--param', 'slow=50', '--symbols', 'BTCUSDT', '--timeframe', '1h', '--fee', '0.0004', '--nav', '10000', '--trade-on-close'], t.dir);
+    expect(r.finalEquity).toBeGreaterThan(0);
+    expect(r.trades.length).toBeGreaterThan(100);
+    expect(r.configFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.assumptions).toMatchObject({ execution: 'close', fees: { maker_bps: 4, taker_bps: 4 }, slippage: { spread_bps: 0, impact_bps_per_10k_usd: 0 }, risk_limits: 'lifted' });
+    expect(r.metrics.blended).toHaveProperty('sharpe');
+    expect(r.metrics.per_strategy['sma-cross']?.final_equity_usd).toBeCloseTo(r.finalEquity, 6);
+    // the report and the equity of every bar are on disk
+    const report = JSON.parse(readFileSync(path.join(t.dir, 'run', 'report.json'), 'utf8')) as BacktestResult;
+    expect(report.finalEquity).toBe(r.finalEquity);
+    const equity = readFileSync(path.join(t.dir, 'run', 'equity.csv'), 'utf8').trim().split('\n');
+    expect(equity[0]).toBe('ts_ms,nav_usd');
+    expect(equity).toHaveLength(r.cycles + 1);
+    expect(Number(equity.at(-1)?.split(',')[1])).toBe(r.finalEquity);
+    t.cleanup();
+  });
+
+  it('runs on a user\'s own CSV exactly as on the cache, and skipping quiet bars changes nothing', async () => {
+    const t = tempDir();
+    const csv = path.join(t.dir, 'my-bars.csv');
+    const rows = ['open_time_ms,open,high,low,close,volume'];
+    for (let i = 0; i < btc.length; i++) rows.push([btc.openTimeMs[i], btc.open[i], btc.high[i], btc.low[i], btc.close[i], btc.volume[i]].join(','));
+    writeFileSync(csv, `${rows.join('\n')}\n`);
+    const args = ['--strategy', 'sma-cross', '--param', 'mode=long-short', '--symbols', 'BTCUSDT', '--fee', '0.0005'];
+    const [cache, file, everyBar] = await Promise.all([
+      backtest(args, path.join(t.dir, 'a')),
+      backtest([...args, '--data', csv], path.join(t.dir, 'b')),
+      backtest([...args, '--every-bar'], path.join(t.dir, 'c')),
+    ]);
+    expect(file.finalEquity).toBe(cache.finalEquity);
+    expect(cache.timing.fast_path).toBe(true);
+    expect(cache.timing.quiet_bars).toBeGreaterThan(cache.cycles * 0.9);
+    expect(everyBar.timing.fast_path).toBe(false);
+    const read = (d: string, f: string) => readFileSync(path.join(t.dir, d, 'run', f), 'utf8');
+    for (const f of ['orders.jsonl', 'equity.csv', 'trades.jsonl']) {
+      expect(read('c', f)).toBe(read('a', f));
+      expect(read('b', f)).toBe(read('a', f));
+    }
+    t.cleanup();
+  });
+});
+
+describe('hedge backtest of the registry', () => {
+  it('adds the strategies\' PnL up to the fund\'s, and counts fees', async () => {
+    const t = tempDir();
+    const r = await backtest(['--from', '2023-01-01', '--to', '2023-04-01', '--trade-on-close'], t.dir);
+    expect(Object.keys(r.metrics.per_strategy).sort()).toEqual(['momentum-1h', 'relative-value-1d', 'vol-target-4h']);
+    const sum = Object.values(r.metrics.per_strategy).reduce((a, m) => a + m.pnl_usd, 0);
+    expect(sum).toBeCloseTo(r.metrics.blended.pnl_usd, 6);
+    const fees = Object.values(r.metrics.per_strategy).reduce((a, m) => a + m.fees_usd, 0);
+    expect(fees).toBeCloseTo(r.metrics.blended.fees_usd, 9);
+    expect(r.metrics.blended.fees_usd).toBeGreaterThan(0);
+    expect(r.assumptions.risk_limits).toBe('configured');
+    t.cleanup();
+  });
+});
+
+describe('hedge backtest refuses bad input before running', () => {
+  const t = tempDir();
+  it.each([
+    [['--strategy', 'nope'], /not a strategy id of strategy_registry.json .* nor a plugin/],
+    [['--strategy', 'sma-cross', '--param', 'fast=60', '--param', 'slow=50'], /fast must be shorter than slow/],
+    [['--strategy', 'sma-cross', '--param', 'speed=3'], /--param speed: no chosen strategy has such a parameter/],
+    [['--strategy', 'sma-cross', '--param', 'fast'], /expected key=value/],
+    [['--strategy', 'momentum-1h', '--timeframe', '4h'], /momentum trades 1h/],
+    [['--fee', '2'], /--fee 2: expected a fraction of notional/],
+    [['--from', '2024-02-01', '--to', '2024-01-01'], /is not after --from/],
+    [['--from', 'yesterday'], /--from yesterday: expected an ISO date/],
+    [['--strategy', 'sma-cross', '--symbols', 'BTCUSDT', '--data', '/nonexistent.csv'], /cannot read it/],
+    [['--strategy', 'sma-cross', '--from', '2030-01-01'], /no bars of .* close between/],
+  ])('%j', async (args, message) => {
+    const r = await runCliAsync(['backtest', '--state-dir', t.dir, '--out', path.join(t.dir, 'x'), ...args]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('parity: hedge backtest --trade-on-close and hedge executor --replay send the same orders', () => {
+  it('for every built-in strategy over a month of bundled history', async () => {
+    // a registry with every plugin enabled, the reference one configured like the others
+    const cfg = configCopy([
+      {
+        file: 'strategy_registry.json',
+        patch: {
+          strategies: {
+            'smart-money-1h': { enabled: true },
+            'ml-score-1h': { plugin: 'ml-score', enabled: true, stage: 'paper', version: '1.0.0', description: 'ML score', owner: 'research', tags: [] },
+            'sma-cross-4h': { plugin: 'sma-cross', enabled: true, stage: 'paper', version: '1.0.0', description: 'SMA crossover', owner: 'research', tags: [] },
+          },
+        },
+      },
+      {
+        file: 'strategy_config.json',
+        patch: {
+          strategies: {
+            'smart-money-1h': { params: { fvg_min_pct: 0 } },
+            'ml-score-1h': { timeframe: '1h', symbols: ['LINKUSDT', 'LTCUSDT', 'DOTUSDT'], leverage: 1, max_nav_pct: 10, trade_nav_percentage: 2, max_trade_nav_pct: 3, stop: { type: 'pct', pct: 5 }, params: { model: 'momentum-logistic', long_threshold: 0.55, short_threshold: 0.45 } },
+            'sma-cross-4h': { timeframe: '4h', symbols: ['ADAUSDT', 'DOGEUSDT', 'XRPUSDT'], leverage: 1, max_nav_pct: 15, trade_nav_percentage: 4, max_trade_nav_pct: 5, stop: { type: 'pct', pct: 8 }, params: { fast: 5, slow: 20, mode: 'long-short' } },
+          },
+        },
+      },
+      { file: 'risk_limits.json', patch: { per_strategy: { 'ml-score-1h': { max_leverage: 1 }, 'sma-cross-4h': { max_leverage: 1 } } } },
+    ]);
+    const t = tempDir();
+    const range = ['--from', '2024-01-01', '--to', '2024-02-01'];
+    const [replay, bt] = await Promise.all([
+      runCliAsync(['executor', '--replay', ...range, '--config-dir', cfg.dir, '--state-dir', path.join(t.dir, 'replay'), '--json'], { ENV: 'dev' }),
+      runCliAsync(['backtest', '--trade-on-close', ...range, '--config-dir', cfg.dir, '--state-dir', path.join(t.dir, 'bt'), '--out', path.join(t.dir, 'bt', 'run'), '--json']),
+    ]);
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(bt.code, bt.stderr).toBe(0);
+    const r = JSON.parse(bt.stdout) as BacktestResult;
+    expect(r.strategies).toHaveLength(6);
+    expect(r.timing.fast_path).toBe(false); // most of these strategies have no directions(): every bar runs in full
+    const lines = (f: string) => readFileSync(f, 'utf8').trim().split('\n').filter((l) => l !== '');
+    const ordersReplay = lines(path.join(t.dir, 'replay', 'logs', 'orders.jsonl'));
+    const ordersBt = lines(path.join(t.dir, 'bt', 'run', 'orders.jsonl'));
+    const vetoesReplay = lines(path.join(t.dir, 'replay', 'logs', 'risk_vetoes.jsonl'));
+    const vetoesBt = lines(path.join(t.dir, 'bt', 'run', 'risk_vetoes.jsonl'));
+    // no wall-clock field is in these records (ts is the venue clock, latency the manual clock's): byte-identical
+    expect(ordersBt).toEqual(ordersReplay);
+    expect(vetoesBt).toEqual(vetoesReplay);
+    const strategiesSeen = new Set([...ordersReplay, ...vetoesReplay].map((l) => (JSON.parse(l) as { strategy: string }).strategy));
+    for (const s of ['momentum-1h', 'vol-target-4h', 'relative-value-1d', 'smart-money-1h', 'ml-score-1h', 'sma-cross-4h']) expect(strategiesSeen, s).toContain(s);
+    const navReplay = JSON.parse(replay.stdout) as { navEndUsd: number };
+    expect(r.finalEquity).toBeCloseTo(navReplay.navEndUsd, 9);
+    cfg.cleanup();
+    t.cleanup();
+  });
+});
