@@ -46,6 +46,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   private dotEnvKeys: string[] = [];
 
+  /** --json output: colourised on a terminal (oclif's), plain when piped — a large result is not tokenised for nobody. */
+  override logJson(json: unknown): void {
+    if (process.stdout.isTTY) super.logJson(json);
+    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  }
+
   /**
    * The command's logger, writing pino JSON to `<state-dir>/logs/hedge.log`. Created on first use, so
    * commands that do not log never load pino.

@@ -69,17 +69,20 @@ export function metricsOf(m: MetricsInput): Metrics {
   const total = final / m.startUsd - 1;
   const years = m.spanMs / YEAR_MS;
   const cagr = years > 0 && final > 0 ? (final / m.startUsd) ** (1 / years) - 1 : final > 0 ? 0 : -1;
-  const r = Array.from(m.returns);
+  // simple-statistics reads any array-like; a million returns are not copied into an Array
+  const r = m.returns as unknown as number[];
   const sd = r.length > 1 ? sampleStandardDeviation(r) : 0;
   const mu = r.length > 0 ? mean(r) : 0;
   const k = Math.sqrt(m.annualisation.periods_per_year);
   let down = 0;
   let losing = 0;
-  for (const x of r)
+  for (let i = 0; i < r.length; i++) {
+    const x = r[i] as number;
     if (x < 0) {
       down += x * x;
       losing++;
     }
+  }
   const dd = Math.sqrt(down / Math.max(1, r.length));
   // drawdown and its longest duration
   let peak = m.startUsd;

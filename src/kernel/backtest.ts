@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { Stopwatch } from '../core/clock.js';
@@ -22,7 +22,7 @@ import { NO_SIGNAL } from '../strategies/define-strategy.js';
 import { strategyPlugins } from '../strategies/registry.js';
 import { writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { BufferedJsonlWriter } from '../telemetry/jsonl-writer.js';
-import { BarLoop, cycleId, type BarExecution } from './bar-loop.js';
+import { BarLoop, type BarExecution } from './bar-loop.js';
 import { replayEnvironment } from './environment.js';
 import { Kernel, type FillSource } from './kernel.js';
 import { backtestConfig, type BacktestConfig, type BacktestOverrides } from '../backtest/backtest-config.js';
@@ -83,7 +83,13 @@ export interface BacktestResult {
   readonly assumptions: Assumptions;
   /** The equity curve, at most 2,000 points (every bar is in equity.csv). */
   readonly equity: { readonly ts: number[]; readonly nav_usd: number[] };
-  readonly timing: { readonly wall_ms: number; readonly bars_per_s: number; readonly fast_path: boolean; readonly quiet_bars: number };
+  /**
+   * load: config and bars; run: the kernel over every bar (strategy precomputation included); wall: all of
+   * it, results and files too. bars_per_s is bars over run_ms. peak_rss_mb: the process's, so far.
+   */
+  readonly timing: {
+    readonly load_ms: number; readonly run_ms: number; readonly wall_ms: number; readonly bars_per_s: number; readonly fast_path: boolean; readonly quiet_bars: number; readonly peak_rss_mb: number;
+  };
   readonly files: Record<string, string>;
 }
 
@@ -111,6 +117,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const bars = feed.countBars();
   if (bars === 0) throw new UsageError(`no bars of ${data.universe.join(', ')} close between ${new Date(fromMs).toISOString()} and ${o.toMs === undefined ? 'the end of the data' : new Date(o.toMs).toISOString()}`);
 
+  const loadMs = wall.elapsedMs();
   const { clock, venue, fills: venueFills } = replayEnvironment(config, bt.account, account, instruments, fromMs);
   const risk = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock, freshRiskState(fromMs));
   const out = o.outDir;
@@ -153,29 +160,57 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   let quietBars = 0;
   let stopped = false;
   const every = Math.max(1, Math.floor(bars / 100));
+  const record = (T: number, nav: number, wasQuiet: boolean) => {
+    times[n] = T;
+    levels[n] = nav;
+    if (wasQuiet) quietBars++;
+    n++;
+  };
+  const progress = async (): Promise<boolean> => {
+    o.onProgress?.(n, bars);
+    if (o.stop === undefined) return false;
+    await setImmediate();
+    return o.stop.aborted;
+  };
   try {
-    for (const tick of feed.ticks()) {
-      const r = await loop.cycle(tick, cycleId(n + 1, tick.closeTimeMs));
-      times[n] = r.T;
-      levels[n] = r.quiet ? r.navUsd : venue.balanceNow().marginBalance;
-      if (r.quiet) quietBars++;
-      n++;
-      if (n % every === 0) {
-        o.onProgress?.(n, bars);
-        if (o.stop !== undefined) {
-          await setImmediate();
-          if (o.stop.aborted) {
+    if (quiet !== undefined && data.universe.length === 1) {
+      // one series: runs of quiet bars go through BarLoop.skipQuiet, every other bar through the full cycle
+      const s = seriesOf(data.universe[0] as string, data.base);
+      const [lo, hi] = feed.bounds(s);
+      const tick = { closeTimeMs: 0, count: 1, series: [s], indices: new Int32Array(1) };
+      let nextReport = every;
+      for (let i = lo; i < hi; ) {
+        i = loop.skipQuiet(s, i, Math.min(hi, lo + nextReport), quiet, (T, nav) => record(T, nav, true));
+        if (n >= nextReport) {
+          nextReport += every;
+          if (await progress()) {
             stopped = true;
             break;
           }
+          continue;
+        }
+        if (i >= hi) break;
+        tick.closeTimeMs = (s.openTimeMs[i] as number) + timeframeMs[s.timeframe];
+        tick.indices[0] = i;
+        await loop.cycle(tick, n + 1);
+        record(tick.closeTimeMs, venue.balanceNow().marginBalance, false);
+        i++;
+      }
+      if (!stopped) o.onProgress?.(n, bars);
+    } else
+      for (const tick of feed.ticks()) {
+        const r = await loop.cycle(tick, n + 1);
+        record(r.T, r.quiet ? r.navUsd : venue.balanceNow().marginBalance, r.quiet);
+        if (n % every === 0 && (await progress())) {
+          stopped = true;
+          break;
         }
       }
-    }
   } finally {
     orders.close();
     vetoes.close();
   }
-  const runMs = wall.elapsedMs();
+  const runMs = wall.elapsedMs() - loadMs;
 
   // results
   const T = times.subarray(0, n);
@@ -211,25 +246,36 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     from: new Date(T[0] ?? fromMs).toISOString(), to: new Date(lastT).toISOString(), bars, cycles: n, stopped,
     startEquity: bt.navUsd, finalEquity: L[n - 1] ?? bt.navUsd, orders: { ...kernel.counts }, metrics: { blended, per_strategy: perStrategy }, trades,
     assumptions: assumptionsOf(bt, o.execution, annualisation, data.description),
-    equity: downsample(T, L, 2_000), timing: { wall_ms: runMs, bars_per_s: bars / (runMs / 1000), fast_path: quiet !== undefined, quiet_bars: quietBars }, files: {},
+    equity: downsample(T, L, 2_000),
+    timing: { load_ms: loadMs, run_ms: runMs, wall_ms: wall.elapsedMs(), bars_per_s: n / (runMs / 1000), fast_path: quiet !== undefined, quiet_bars: quietBars, peak_rss_mb: process.resourceUsage().maxRSS / 1024 },
+    files: {},
   };
   if (out === null) return result;
   const files = { report: path.join(out, 'report.json'), orders: path.join(out, 'orders.jsonl'), vetoes: path.join(out, 'risk_vetoes.jsonl'), equity: path.join(out, 'equity.csv'), trades: path.join(out, 'trades.jsonl') };
-  const eq = new BufferedJsonlWriter(files.equity);
   const tr = new BufferedJsonlWriter(files.trades);
-  writeCsv(eq, T, L);
+  writeCsv(files.equity, T, L);
   for (const t of trades) tr.append(t);
   tr.close();
-  const withFiles = { ...result, files };
+  const withFiles = { ...result, files, timing: { ...result.timing, wall_ms: wall.elapsedMs(), peak_rss_mb: process.resourceUsage().maxRSS / 1024 } };
   writeJsonAtomic(files.report, withFiles);
   return withFiles;
 }
 
-/** Writes `ts_ms,nav_usd` lines through a buffered writer (appendLine keeps them unquoted). */
-function writeCsv(w: BufferedJsonlWriter, T: Float64Array, L: Float64Array): void {
-  w.appendRaw('ts_ms,nav_usd');
-  for (let i = 0; i < T.length; i++) w.appendRaw(`${T[i]},${L[i]}`);
-  w.close();
+/** Writes `ts_ms,nav_usd` lines, 16,384 to a chunk. */
+function writeCsv(file: string, T: Float64Array, L: Float64Array): void {
+  const fd = openSync(file, 'w', 0o644);
+  try {
+    writeSync(fd, 'ts_ms,nav_usd\n');
+    for (let from = 0; from < T.length; from += 16_384) {
+      let chunk = '';
+      const to = Math.min(T.length, from + 16_384);
+      for (let i = from; i < to; i++) chunk += `${T[i]},${L[i]}\n`;
+      writeSync(fd, chunk);
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 interface Bars {

@@ -70,7 +70,8 @@ export class BarLoop {
   private readonly next = new Map<string, number>();
   constructor(private readonly d: BarLoopDeps) {}
 
-  async cycle(tick: ReplayTick, cycleId: string): Promise<CycleResult> {
+  /** Runs the cycle numbered `cycle` (its records carry `cycleId(cycle, T)`). */
+  async cycle(tick: ReplayTick, cycle: number): Promise<CycleResult> {
     const { kernel, venue, risk } = this.d;
     const T = tick.closeTimeMs;
     this.d.clock.setMs(T);
@@ -83,15 +84,14 @@ export class BarLoop {
     }
     if (this.d.quiet !== undefined && !venue.hasUndeliveredFills() && this.d.quiet(T)) {
       this.payFunding(T);
-      const nav = venue.balanceNow().marginBalance;
+      const nav = venue.navNow();
       risk.observeNav(nav, T);
       return { T, navUsd: nav, decisionMs: 0, quiet: true };
     }
-    await kernel.beginCycle(cycleId);
+    await kernel.beginCycle(cycleId(cycle, T));
     await kernel.syncFills();
-    // 2. funding events that came due
-    this.payFunding(T);
-    await kernel.refreshPositions();
+    // 2. funding events that came due (a payment moves a position's margin: read the positions again)
+    if (this.payFunding(T)) await kernel.refreshPositions();
     // 3. NAV
     let nav = venue.balanceNow().marginBalance;
     risk.observeNav(nav, T);
@@ -123,16 +123,47 @@ export class BarLoop {
     return { T, navUsd: navObserved, decisionMs, quiet: false };
   }
 
-  private payFunding(T: number): void {
+  /**
+   * Runs the quiet bars of one series from index `from` on (the only series the run trades): each bar
+   * moves the mark, pays the funding that came due and has its NAV observed by risk, exactly as the quiet
+   * path of `cycle` does, with no tick and no promise per bar. Stops at the first bar that is not quiet
+   * (`quiet(T)` false, or an order or a liquidation the bar can reach) and returns its index, or `to`.
+   */
+  skipQuiet(s: CandleSeries, from: number, to: number, quiet: (T: number) => boolean, onQuietBar: (T: number, navUsd: number) => void): number {
+    const { venue, risk } = this.d;
+    if (venue.hasUndeliveredFills()) return from;
+    const step = timeframeMs[s.timeframe];
+    const symbol = s.symbol;
+    let i = from;
+    for (; i < to; i++) {
+      const T = (s.openTimeMs[i] as number) + step;
+      if (!quiet(T) || !venue.quietBar(symbol, s.low[i] as number, s.high[i] as number, s.close[i] as number)) break;
+      this.d.clock.setMs(T);
+      if (this.d.funding.size > 0) this.payFunding(T);
+      const nav = venue.navNow();
+      risk.observeNav(nav, T);
+      onQuietBar(T, nav);
+    }
+    if (i > from) this.next.set(symbol, i);
+    return i;
+  }
+
+  /** Pays the funding events due by T; whether any payment was made. */
+  private payFunding(T: number): boolean {
+    let paidAny = false;
     for (const [symbol, events] of this.d.funding) {
       let j = this.d.fundingIndex.get(symbol) ?? events.findIndex((f) => f.fundingTimeMs > T - 3_600_000);
       while (j >= 0 && j < events.length && (events[j]?.fundingTimeMs ?? Infinity) <= T) {
         const paid = this.d.venue.applyFunding(symbol, events[j]?.rate ?? 0);
-        if (paid !== 0) this.d.onFunding?.(symbol, paid);
+        if (paid !== 0) {
+          paidAny = true;
+          this.d.onFunding?.(symbol, paid);
+        }
         j++;
       }
       this.d.fundingIndex.set(symbol, j);
     }
+    return paidAny;
   }
 
   /** Moves every traded symbol's mark to its next bar's open and prices the signals there; drops signals of symbols with no next bar. */

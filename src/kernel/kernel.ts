@@ -216,8 +216,11 @@ export class Kernel {
       if (want === 0 || this.qtyOf(symbol) !== 0) continue;
       const inst = this.d.instruments.get(symbol);
       if (inst === undefined) continue;
-      const series = hourly(symbol);
-      const atr = atrAtIndex(series, lastClosedIndex(series, T));
+      let atr: number | null = null;
+      if (settings.stop.type === 'atr') {
+        const series = hourly(symbol);
+        atr = atrAtIndex(series, lastClosedIndex(series, T));
+      }
       const limits = config.risk_limits;
       const size = sizeOrder({
         navUsd: nav, price, side: want > 0 ? 'buy' : 'sell', instrument: inst, leverage: settings.leverage,

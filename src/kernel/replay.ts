@@ -24,7 +24,7 @@ import type { PaperVenueState } from '../venues/paper/paper-venue.js';
 import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
 import { replayEnvironment } from './environment.js';
 import { HoldingSchema, Kernel } from './kernel.js';
-import { BarLoop, cycleId } from './bar-loop.js';
+import { BarLoop } from './bar-loop.js';
 import type { FundingRate } from '../domain/funding.js';
 import { RouterHealth, type SymbolState } from '../router/router-health.js';
 
@@ -155,7 +155,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
     for (const tick of feed.ticks()) {
       const T = tick.closeTimeMs;
       cycle++;
-      const { navUsd, decisionMs } = await loop.cycle(tick, cycleId(cycle, T));
+      const { navUsd, decisionMs } = await loop.cycle(tick, cycle);
       navStart ??= navUsd;
       decisionTimes.push(decisionMs);
       // 5. what the cycle leaves behind

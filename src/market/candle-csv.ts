@@ -37,24 +37,32 @@ export function parseCandleCsv(text: string, symbol: string, timeframe: Timefram
   let n = 0;
   let pos = firstBreak < 0 ? text.length : firstBreak + 1;
   let line = 1;
+  const maxCol = Math.max(ct, co, ch, cl, cc, cv);
+  const starts = new Int32Array(maxCol + 2);
+  const field = (k: number) => parseDecimal(text, starts[k] as number, (starts[k + 1] as number) - 1);
   while (pos < text.length) {
     let end = text.indexOf('\n', pos);
     if (end < 0) end = text.length;
     line++;
-    const row = text.slice(pos, end).trim();
+    const rowStart = pos;
     pos = end + 1;
-    if (row.length === 0) continue;
-    const f = row.split(',');
-    const time = Number(f[ct]);
-    const open = Number(f[co]);
-    const high = Number(f[ch]);
-    const low = Number(f[cl]);
-    const close = Number(f[cc]);
-    const volume = Number(f[cv]);
+    if (isBlank(text, rowStart, end)) continue;
+    // where the fields this parser reads start (and the one after the last ends)
+    let fields = 1;
+    starts[0] = rowStart;
+    for (let i = rowStart; i < end && fields <= maxCol + 1; i++) if (text.charCodeAt(i) === 44) starts[fields++] = i + 1;
+    if (fields <= maxCol) throw new DataError(file, `line ${line}: expected six numbers, found "${text.slice(rowStart, end).trim().slice(0, 80)}"`);
+    if (fields === maxCol + 1) starts[fields] = end + 1;
+    const time = field(ct);
+    const open = field(co);
+    const high = field(ch);
+    const low = field(cl);
+    const close = field(cc);
+    const volume = field(cv);
     if (!(Number.isFinite(time) && Number.isFinite(open) && Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close) && Number.isFinite(volume)))
-      throw new DataError(file, `line ${line}: expected six numbers, found "${row.slice(0, 80)}"`);
+      throw new DataError(file, `line ${line}: expected six numbers, found "${text.slice(rowStart, end).trim().slice(0, 80)}"`);
     if (!(low <= Math.min(open, close) && high >= Math.max(open, close) && volume >= 0))
-      throw new DataError(file, `line ${line}: expected low ≤ open,close ≤ high and volume ≥ 0, found ${row}`);
+      throw new DataError(file, `line ${line}: expected low ≤ open,close ≤ high and volume ≥ 0, found ${text.slice(rowStart, end).trim()}`);
     if (time % step !== 0) throw new DataError(file, `line ${line}: open time ${time} is not on the ${timeframe} grid`);
     if (n > 0) {
       const prev = t[n - 1] ?? 0;
@@ -83,4 +91,44 @@ export function parseCandleCsv(text: string, symbol: string, timeframe: Timefram
     },
     gaps,
   };
+}
+
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/** Whether text[a, b) holds only spaces, tabs and carriage returns. */
+function isBlank(text: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+/**
+ * The number in text[a, b) exactly as `Number()` reads it: a plain decimal of at most 15 digits is read
+ * digit by digit and divided once by a power of ten (both exact, so the quotient is the correctly rounded
+ * value `Number()` gives); anything else goes to `Number()`. Empty text is NaN (not 0, as `Number('')` is).
+ */
+export function parseDecimal(text: string, a: number, b: number): number {
+  while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+  while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 13 || text.charCodeAt(b - 1) === 9)) b--;
+  if (a >= b) return Number.NaN;
+  let i = a;
+  const sign = text.charCodeAt(i);
+  if (sign === 45 || sign === 43) i++;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return Number(text.slice(a, b));
+  }
+  if (digits === 0 || digits > 15) return Number(text.slice(a, b));
+  const v = frac > 0 ? m / (POW10[frac] as number) : m;
+  return sign === 45 ? -v : v;
 }

@@ -85,7 +85,7 @@ export class ReplayFeed {
   }
 
   /** Index range [lo, hi) of a series' bars whose close time falls in the range. */
-  private bounds(s: CandleSeries): [number, number] {
+  bounds(s: CandleSeries): [number, number] {
     const step = timeframeMs[s.timeframe];
     const from = this.range.fromMs ?? Number.NEGATIVE_INFINITY;
     const to = this.range.toMs ?? Number.POSITIVE_INFINITY;

@@ -228,13 +228,65 @@ export class RiskEngine {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
+const DAY_MS = 86_400_000;
+/** Per zone: the UTC day last asked about and the zone's offset through it (null when it changes that day). */
+const zoneDays = new Map<string, { utcDay: number; offsetMs: number | null; localDay: number; date: string }>();
+const dateOfDay = new Map<number, string>();
+/** The last answer and the span of instants it holds for. */
+let last = { zone: '', fromMs: 0, toMs: 0, date: '' };
+
+/** The calendar date (YYYY-MM-DD) of `ms` in `timeZone`; one Intl call per zone and UTC day, not per call. */
 export function dayOf(ms: number, timeZone: string): string {
-  let f = formatters.get(timeZone);
+  if (timeZone === last.zone && ms >= last.fromMs && ms < last.toMs) return last.date;
+  const utcDay = Math.floor(ms / DAY_MS);
+  let z = zoneDays.get(timeZone);
+  if (z?.utcDay !== utcDay) {
+    const start = offsetOf(utcDay * DAY_MS, timeZone);
+    // a zone changes its offset at most once a day: equal at both ends means constant all day
+    z = { utcDay, offsetMs: start === offsetOf((utcDay + 1) * DAY_MS - 1, timeZone) ? start : null, localDay: Number.NaN, date: '' };
+    zoneDays.set(timeZone, z);
+  }
+  if (z.offsetMs === null) return dateFormatterOf(timeZone).format(ms);
+  const localDay = Math.floor((ms + z.offsetMs) / DAY_MS);
+  if (z.localDay === localDay) return z.date;
+  let date = dateOfDay.get(localDay);
+  if (date === undefined) {
+    date = new Date(localDay * DAY_MS).toISOString().slice(0, 10);
+    if (dateOfDay.size > 10_000) dateOfDay.clear();
+    dateOfDay.set(localDay, date);
+  }
+  z.localDay = localDay;
+  z.date = date;
+  // where this date holds with this offset: the local day within the UTC day
+  last = { zone: timeZone, fromMs: Math.max(utcDay * DAY_MS, localDay * DAY_MS - z.offsetMs), toMs: Math.min((utcDay + 1) * DAY_MS, (localDay + 1) * DAY_MS - z.offsetMs), date };
+  return date;
+}
+
+function dateFormatterOf(timeZone: string): Intl.DateTimeFormat {
+  let f = dateFormatters.get(timeZone);
   if (f === undefined) {
     f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function formatterOf(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     formatters.set(timeZone, f);
   }
-  return f.format(ms);
+  return f;
+}
+
+/** Offset of `timeZone` from UTC at `ms` (local wall time − UTC), whole minutes. */
+function offsetOf(ms: number, timeZone: string): number {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;
+  const parts = Object.fromEntries(formatterOf(timeZone).formatToParts(ms).map((p) => [p.type, p.value]));
+  const local = Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']));
+  return local - Math.floor(ms / 60_000) * 60_000;
 }

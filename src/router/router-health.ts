@@ -120,16 +120,36 @@ export class RouterHealth {
     return s;
   }
 
+  /** The window's figures, in one pass (the router asks after every order). */
   private figures(s: SymbolState) {
     const n = s.samples.length;
-    const filled = s.samples.filter((x) => x.filled);
-    const avg = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+    let filled = 0;
+    let rejected = 0;
+    let ttf = 0;
+    let ttfN = 0;
+    let slip = 0;
+    let slipN = 0;
+    let latency = 0;
+    for (const x of s.samples) {
+      latency += x.latencyMs;
+      if (x.rejected) rejected++;
+      if (!x.filled) continue;
+      filled++;
+      if (x.timeToFillMs !== null) {
+        ttf += x.timeToFillMs;
+        ttfN++;
+      }
+      if (x.slippageBps !== null) {
+        slip += x.slippageBps;
+        slipN++;
+      }
+    }
     return {
-      fillRate: n === 0 ? null : filled.length / n,
-      rejectRate: n === 0 ? null : s.samples.filter((x) => x.rejected).length / n,
-      avgTimeToFillMs: avg(filled.flatMap((x) => (x.timeToFillMs === null ? [] : [x.timeToFillMs]))),
-      slippageBps: avg(filled.flatMap((x) => (x.slippageBps === null ? [] : [x.slippageBps]))),
-      latencyMs: avg(s.samples.map((x) => x.latencyMs)),
+      fillRate: n === 0 ? null : filled / n,
+      rejectRate: n === 0 ? null : rejected / n,
+      avgTimeToFillMs: ttfN === 0 ? null : ttf / ttfN,
+      slippageBps: slipN === 0 ? null : slip / slipN,
+      latencyMs: n === 0 ? null : latency / n,
     };
   }
 

@@ -2,7 +2,7 @@ import type { ConfigSet } from '../config/files.js';
 import type { StrategySettings } from '../config/schemas/strategy-config.js';
 import type { Timeframe } from '../domain/timeframe.js';
 import type { Regime } from '../ml/regimes.js';
-import type { BarsView, Signal, StrategyContext } from '../strategies/define-strategy.js';
+import type { BarsView, Signal, StrategyContext, StrategyInstance } from '../strategies/define-strategy.js';
 import { strategyPlugins } from '../strategies/registry.js';
 import { scoreModels } from './score-models.js';
 
@@ -33,8 +33,7 @@ export function collectSignals(config: ConfigSet, atMs: number, src: SignalSourc
     if (!entry.enabled || settings === undefined || settings.timeframe === '1m') continue;
     const tf = settings.timeframe;
     if (src.due !== undefined && !src.due(tf)) continue;
-    const plugin = strategyPlugins.get(entry.plugin);
-    const instance = plugin.create(plugin.params.parse(settings.params));
+    const instance = instanceOf(entry.plugin, settings);
     const views = new Map<string, BarsView>();
     for (const symbol of settings.symbols ?? config.strategy_config.universe) {
       const v = src.bars(symbol, tf);
@@ -54,6 +53,19 @@ export function collectSignals(config: ConfigSet, atMs: number, src: SignalSourc
     for (const signal of instance.onBar(ctx)) out.push({ strategy: id, settings, signal, price: views.get(signal.symbol)?.close.at(-1) ?? Number.NaN });
   }
   return out;
+}
+
+/** Instances by the settings object they were made from: config objects are immutable, and an instance decides bar after bar. */
+const instances = new WeakMap<StrategySettings, { plugin: string; instance: StrategyInstance }>();
+
+/** The plugin's instance for these settings, made once (parameters parsed once) and reused while the config lives. */
+export function instanceOf(pluginName: string, settings: StrategySettings): StrategyInstance {
+  const hit = instances.get(settings);
+  if (hit?.plugin === pluginName) return hit.instance;
+  const plugin = strategyPlugins.get(pluginName);
+  const instance = plugin.create(plugin.params.parse(settings.params));
+  instances.set(settings, { plugin: pluginName, instance });
+  return instance;
 }
 
 /** The protective stop of an entry at `price`, from the strategy's stop setting; `null` for a declared opt-out or no ATR. */

@@ -130,11 +130,7 @@ export class BufferedJsonlWriter implements RecordSink {
   }
 
   append(record: unknown): void {
-    this.appendRaw(JSON.stringify(record));
-  }
-
-  /** Appends a line as it is (CSV rows). */
-  appendRaw(line: string): void {
+    const line = JSON.stringify(record);
     this.lines.push(line);
     this.bytes += line.length + 1;
     if (this.bytes >= this.bufferBytes) this.drain();

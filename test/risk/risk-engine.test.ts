@@ -143,6 +143,11 @@ describe('trading state, cooldowns and guards', () => {
   it('dates days in any IANA zone', () => {
     expect(dayOf(Date.UTC(2024, 0, 1, 2), 'UTC')).toBe('2024-01-01');
     expect(dayOf(Date.UTC(2024, 0, 1, 2), 'America/Los_Angeles')).toBe('2023-12-31');
+    // the per-day cache agrees with Intl at every quarter hour over two years, DST changes included
+    for (const tz of ['UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham']) {
+      const intl = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+      for (let ms = Date.UTC(2023, 0, 1); ms < Date.UTC(2025, 0, 1); ms += 900_000) if (dayOf(ms, tz) !== intl.format(ms)) expect.fail(`${tz} ${ms}: ${dayOf(ms, tz)} vs ${intl.format(ms)}`);
+    }
   });
 });
 

@@ -62,11 +62,39 @@ export const smaCross = defineStrategy({
         return out;
       },
       directions(bars: BarsView): Int8Array {
-        const out = new Int8Array(bars.length).fill(NO_SIGNAL);
+        const c = bars.close;
+        const n = bars.length;
+        const out = new Int8Array(n).fill(NO_SIGNAL);
         const dn = down === 'short' ? -1 : 0;
-        for (let i = p.slow; i < bars.length; i++) {
-          const cross = crossAt(bars.close, i, p.fast, p.slow);
-          if (cross !== 0) out[i] = cross > 0 ? 1 : dn;
+        // the sign of SMA(fast) − SMA(slow) from running sums (re-summed every 1,024 bars to bound their
+        // drift); where it is within 1e-8 of a tie, the direct sums onBar uses settle it, so the result is onBar's
+        let sf = 0;
+        let ss = 0;
+        let prev = 0;
+        for (let i = 0; i < n; i++) {
+          if (i % 1024 === 0 && i >= p.slow) {
+            sf = 0;
+            ss = 0;
+            for (let k = i - p.fast; k < i; k++) sf += c[k] as number;
+            for (let k = i - p.slow; k < i; k++) ss += c[k] as number;
+          }
+          const x = c[i] as number;
+          sf += x - (i >= p.fast ? (c[i - p.fast] as number) : 0);
+          ss += x - (i >= p.slow ? (c[i - p.slow] as number) : 0);
+          if (i < p.slow - 1) continue;
+          const f = sf / p.fast;
+          const sl = ss / p.slow;
+          let sign = f > sl ? 1 : f < sl ? -1 : 0;
+          if (Math.abs(f - sl) <= 1e-8 * Math.max(Math.abs(f), Math.abs(sl))) {
+            const fd = smaAt(c, i, p.fast);
+            const sd = smaAt(c, i, p.slow);
+            sign = fd > sd ? 1 : fd < sd ? -1 : 0;
+          }
+          if (i >= p.slow) {
+            if (prev <= 0 && sign > 0) out[i] = 1;
+            else if (prev >= 0 && sign < 0) out[i] = dn;
+          }
+          prev = sign;
         }
         return out;
       },

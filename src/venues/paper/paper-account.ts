@@ -140,6 +140,13 @@ export class PaperAccount {
     return [...this.positions.keys()];
   }
 
+  /** wallet + unrealised PnL at mark, summed as `balance` sums it. */
+  marginBalance(): number {
+    let upnl = 0;
+    for (const [symbol, pos] of this.positions) upnl += ((this.marks.get(symbol) ?? pos.entryPrice) - pos.entryPrice) * pos.qty;
+    return this.wallet + upnl;
+  }
+
   balance(reservedUsd = 0): Balance {
     let upnl = 0;
     let posted = 0;

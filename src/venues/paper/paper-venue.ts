@@ -55,6 +55,8 @@ export class PaperVenue implements Venue {
   private readonly orders = new Map<string, Mutable<Order>>();
   /** The orders still open (new or partially filled), by client id: what a bar can reach. */
   private readonly open = new Map<string, Mutable<Order>>();
+  /** How many of them rest on each symbol. */
+  private readonly openCount = new Map<string, number>();
   private readonly books = new Map<string, { bids: [number, number][]; asks: [number, number][] }>();
   private readonly leverage = new Map<string, number>();
   private readonly fills: Fill[] = [];
@@ -75,10 +77,11 @@ export class PaperVenue implements Venue {
     this.account.restore(state.account);
     this.orders.clear();
     this.open.clear();
+    this.openCount.clear();
     for (const o of state.orders) {
       const copy = { ...o };
       this.orders.set(o.clientOrderId, copy);
-      if (isOpen(copy)) this.open.set(o.clientOrderId, copy);
+      if (isOpen(copy)) this.markOpen(copy);
     }
     this.leverage.clear();
     for (const [k, v] of state.leverage) this.leverage.set(k, v);
@@ -143,6 +146,23 @@ export class PaperVenue implements Venue {
       if (liq !== null) this.liquidate(inst, liq);
     }
     this.account.setMark(c.symbol, c.close);
+  }
+
+  /**
+   * A bar on which nothing can happen here: no order rests on `symbol` and its position (if any) is not
+   * liquidated within [low, high]. Then the mark moves to the close and true comes back; otherwise nothing
+   * changes and false comes back (the bar is for `onBar`).
+   */
+  quietBar(symbol: string, low: number, high: number, close: number): boolean {
+    if (this.hasResting(symbol)) return false;
+    const held = this.account.qtyOf(symbol);
+    if (held !== 0) {
+      const inst = this.o.instruments.get(symbol);
+      if (inst === undefined || this.account.liquidationAt(symbol, held > 0 ? low : high, inst.spec.brackets) !== null) return false;
+    }
+    this.books.delete(symbol);
+    this.account.setMark(symbol, close);
+    return true;
   }
 
   /**
@@ -215,7 +235,7 @@ export class PaperVenue implements Venue {
       return this.rejected(cmd, Rejects.postOnlyWouldTake, now);
     }
     this.orders.set(order.clientOrderId, order);
-    this.open.set(order.clientOrderId, order);
+    this.markOpen(order);
     if (order.type === 'market') this.takeLiquidity(inst, order, mark, order.side === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
     else if (order.type === 'limit' && this.wouldTake(order, mark)) this.takeLiquidity(inst, order, mark, order.price ?? mark);
     if (order.type === 'market' || order.timeInForce === 'IOC') this.finish(order, order.filledQty > 0 && order.filledQty < order.qty ? 'expired' : order.filledQty >= order.qty ? 'filled' : 'expired');
@@ -250,6 +270,11 @@ export class PaperVenue implements Venue {
 
   async fetchBalance(): Promise<Balance> {
     return this.balanceNow();
+  }
+
+  /** NAV (margin balance) now, as `balanceNow().marginBalance`, without building the balance. */
+  navNow(): number {
+    return this.account.marginBalance();
   }
 
   /** The balance as `fetchBalance` gives it, without the promise (the backtest's per-bar NAV). */
@@ -382,7 +407,7 @@ export class PaperVenue implements Venue {
     order.filledQty = Number(filled.toFixed(inst.qtyDecimals));
     order.status = order.filledQty >= order.qty ? 'filled' : 'partially_filled';
     order.updatedMs = this.o.clock.nowMs();
-    if (order.status === 'filled') this.open.delete(order.clientOrderId);
+    if (order.status === 'filled') this.markClosed(order);
     this.fills.push({
       clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol, side: order.side, qty, price, feeUsd, liquidity,
       realizedPnlUsd: effect.realizedPnlUsd, tsMs: order.updatedMs, liquidation: false,
@@ -404,14 +429,25 @@ export class PaperVenue implements Venue {
   }
 
   private hasResting(symbol: string): boolean {
-    for (const o of this.open.values()) if (o.symbol === symbol) return true;
-    return false;
+    return (this.openCount.get(symbol) ?? 0) > 0;
   }
+
 
   private finish(order: Mutable<Order>, status: 'filled' | 'canceled' | 'expired'): void {
     order.status = order.filledQty >= order.qty ? 'filled' : status;
     order.updatedMs = this.o.clock.nowMs();
-    this.open.delete(order.clientOrderId);
+    this.markClosed(order);
+  }
+
+  private markOpen(order: Mutable<Order>): void {
+    if (this.open.has(order.clientOrderId)) return;
+    this.open.set(order.clientOrderId, order);
+    this.openCount.set(order.symbol, (this.openCount.get(order.symbol) ?? 0) + 1);
+  }
+
+  private markClosed(order: Order): void {
+    if (!this.open.delete(order.clientOrderId)) return;
+    this.openCount.set(order.symbol, (this.openCount.get(order.symbol) ?? 1) - 1);
   }
 
   /** A refused order is not stored: like Binance, the venue keeps no order it never accepted. */
