@@ -38,4 +38,22 @@ export const apps = [
     out_file: 'logs/pm2-dashboard.out.log',
     error_file: 'logs/pm2-dashboard.err.log',
   },
+  {
+    cwd: common.cwd,
+    script: common.script,
+    interpreter: common.interpreter,
+    kill_timeout: common.kill_timeout,
+    time: common.time,
+    merge_logs: common.merge_logs,
+    env: common.env,
+    // the research sweep: runs at start, then PM2 restarts it every night at 03:00 (server time); each day's
+    // results go to research/sweeps/<name>/<UTC date>/, and a restart on the same day resumes, never reruns a point.
+    // A batch job: it exits when done and is not restarted (no backoff restarts, unlike the services)
+    name: 'hedge-research',
+    args: 'backtest --sweep research/grids/sma-cross-btc.json --dated',
+    autorestart: false,
+    cron_restart: '0 3 * * *',
+    out_file: 'logs/pm2-research.out.log',
+    error_file: 'logs/pm2-research.err.log',
+  },
 ];

@@ -42,6 +42,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const { loadDotEnv } = await import('../src/config/env.js');
     const { packageRoot } = await import('../src/core/paths.js');
     this.dotEnvKeys = loadDotEnv(packageRoot);
+    // under PM2 (an IPC channel to the daemon) a command that has finished must still exit: the channel
+    // alone does not keep the process alive (daemons keep themselves alive with their own timers)
+    process.channel?.unref();
   }
 
   private dotEnvKeys: string[] = [];

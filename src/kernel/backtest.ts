@@ -14,7 +14,7 @@ import { CandleStore } from '../market/candle-store.js';
 import { loadBundledFunding } from '../market/history.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
 import { ReplayFeed } from '../market/replay-feed.js';
-import { RiskEngine } from '../risk/risk-engine.js';
+import { dayOf, RiskEngine } from '../risk/risk-engine.js';
 import { freshRiskState } from '../risk/risk-state.js';
 import { RouterHealth } from '../router/router-health.js';
 import { DailyRegimes } from '../screener/regime-models.js';
@@ -27,6 +27,7 @@ import { replayEnvironment } from './environment.js';
 import { Kernel, type FillSource } from './kernel.js';
 import { backtestConfig, type BacktestConfig, type BacktestOverrides } from '../backtest/backtest-config.js';
 import { annualisationOf, metricsOf, type Annualisation, type Metrics } from '../backtest/metrics.js';
+import { monteCarlo, type MonteCarloReport } from '../backtest/monte-carlo.js';
 import { TradeBook, type Trade } from '../backtest/trades.js';
 
 export interface BacktestOptions extends BacktestOverrides {
@@ -44,6 +45,18 @@ export interface BacktestOptions extends BacktestOverrides {
   /** Skip the bars where no strategy can act (when every strategy declares `directions`); default true. */
   readonly fastPath?: boolean | undefined;
   readonly stop?: AbortSignal | undefined;
+  /**
+   * Assume an operator resumes trading at the next day's reset after the daily loss limit moved it to
+   * reduce-only (the executor waits for `hedge resume`; a multi-year backtest would otherwise stop trading
+   * at the first bad day). Every resume is listed in the result's `risk.events`.
+   */
+  readonly resumeNextDay?: boolean | undefined;
+  /** Keep the equity of every bar in the result (`curve`; a walk-forward stitches its windows' curves). */
+  readonly keepCurve?: boolean | undefined;
+  /** Monte Carlo of the finished run (trade-order bootstrap and block bootstrap of bar returns). */
+  readonly monteCarlo?: { readonly simulations: number; readonly seed: number; readonly blockBars?: number | undefined } | undefined;
+  /** Bars already loaded by an earlier run in this process (a sweep worker keeps one for all its points). */
+  readonly seriesMemo?: Map<string, CandleSeries> | undefined;
   /** Called about a hundred times over the run. */
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
@@ -58,6 +71,7 @@ export interface Assumptions {
   readonly liquidation: string;
   readonly sizing: string;
   readonly risk_limits: 'configured' | 'lifted';
+  readonly operator: string;
   readonly final_equity: string;
   readonly annualisation: Annualisation;
   readonly data: string;
@@ -81,6 +95,12 @@ export interface BacktestResult {
   readonly metrics: { readonly blended: Metrics; readonly per_strategy: Record<string, Metrics> };
   readonly trades: readonly Trade[];
   readonly assumptions: Assumptions;
+  /** The risk engine's trading state at the end, and every change of it during the run (reduce-only, halts, resumes). */
+  readonly risk: { readonly final_state: string; readonly reason: string; readonly events: readonly { readonly ts: number; readonly state: string; readonly reason: string }[] };
+  /** Every bar's close time and equity, when asked for (`keepCurve`); not in report.json (equity.csv has it). */
+  readonly curve?: { readonly ts: Float64Array; readonly nav: Float64Array } | undefined;
+  /** Present when asked for (`--monte-carlo N`). */
+  readonly monte_carlo: MonteCarloReport | null;
   /** The equity curve, at most 2,000 points (every bar is in equity.csv). */
   readonly equity: { readonly ts: number[]; readonly nav_usd: number[] };
   /**
@@ -108,7 +128,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   if (account === undefined) throw new UsageError(`no account ${bt.account}`);
 
   // the bars: the cache, or the user's file
-  const data = o.data === undefined ? cacheBars(o.stateDir, bt.symbols) : fileBars(o.data, bt);
+  const data = o.data === undefined ? cacheBars(o.stateDir, bt.symbols, o.seriesMemo) : fileBars(o.data, bt, o.seriesMemo);
   for (const s of data.universe) if (instruments.get(s) === undefined) throw new UsageError(`${s} is not a Binance USD-M symbol of the bundled exchangeInfo: its filters, fees and margin rules are unknown`);
   const seriesOf = data.seriesOf;
   const first = Math.min(...data.universe.map((s) => (seriesOf(s, data.base).openTimeMs[0] ?? 0) + timeframeMs[data.base]));
@@ -160,6 +180,24 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   let quietBars = 0;
   let stopped = false;
   const every = Math.max(1, Math.floor(bars / 100));
+  const riskEvents: { ts: number; state: string; reason: string }[] = [];
+  const tz = config.risk_limits.global.day_reset_timezone;
+  const noteRisk = () => {
+    const st = risk.state;
+    const last = riskEvents.at(-1);
+    if (last === undefined ? st.trading_state !== 'ACTIVE' : last.ts !== st.state_since_ms || last.state !== st.trading_state)
+      riskEvents.push({ ts: st.state_since_ms, state: st.trading_state, reason: st.state_reason });
+  };
+  /** Before a full cycle: the assumed operator's resume on a new day after a daily-loss stop. */
+  const operator = (T: number) => {
+    noteRisk();
+    const st = risk.state;
+    if (o.resumeNextDay === true && st.trading_state === 'REDUCING' && st.state_reason.startsWith('daily loss') && dayOf(T, tz) !== dayOf(st.state_since_ms, tz)) {
+      clock.setMs(T);
+      risk.resume('backtest --resume-next-day: an operator resumes at the next day');
+      noteRisk();
+    }
+  };
   const record = (T: number, nav: number, wasQuiet: boolean) => {
     times[n] = T;
     levels[n] = nav;
@@ -192,6 +230,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
         if (i >= hi) break;
         tick.closeTimeMs = (s.openTimeMs[i] as number) + timeframeMs[s.timeframe];
         tick.indices[0] = i;
+        operator(tick.closeTimeMs);
         await loop.cycle(tick, n + 1);
         record(tick.closeTimeMs, venue.balanceNow().marginBalance, false);
         i++;
@@ -199,6 +238,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       if (!stopped) o.onProgress?.(n, bars);
     } else
       for (const tick of feed.ticks()) {
+        operator(tick.closeTimeMs);
         const r = await loop.cycle(tick, n + 1);
         record(r.T, r.quiet ? r.navUsd : venue.balanceNow().marginBalance, r.quiet);
         if (n % every === 0 && (await progress())) {
@@ -210,6 +250,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     orders.close();
     vetoes.close();
   }
+  noteRisk();
   const runMs = wall.elapsedMs() - loadMs;
 
   // results
@@ -245,10 +286,13 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     timeframe: [...new Set(bt.strategies.map((id) => config.strategy_config.strategies[id]?.timeframe))].join(','),
     from: new Date(T[0] ?? fromMs).toISOString(), to: new Date(lastT).toISOString(), bars, cycles: n, stopped,
     startEquity: bt.navUsd, finalEquity: L[n - 1] ?? bt.navUsd, orders: { ...kernel.counts }, metrics: { blended, per_strategy: perStrategy }, trades,
-    assumptions: assumptionsOf(bt, o.execution, annualisation, data.description),
+    assumptions: assumptionsOf(bt, o.execution, annualisation, data.description, o.resumeNextDay === true),
+    risk: { final_state: risk.state.trading_state, reason: risk.state.state_reason, events: riskEvents },
+    monte_carlo: o.monteCarlo === undefined || o.monteCarlo.simulations <= 0 ? null : monteCarlo(tradeReturnsOnEquity(trades, T, L, bt.navUsd), returnsOf(L, bt.navUsd), o.monteCarlo),
     equity: downsample(T, L, 2_000),
     timing: { load_ms: loadMs, run_ms: runMs, wall_ms: wall.elapsedMs(), bars_per_s: n / (runMs / 1000), fast_path: quiet !== undefined, quiet_bars: quietBars, peak_rss_mb: process.resourceUsage().maxRSS / 1024 },
     files: {},
+    ...(o.keepCurve === true ? { curve: { ts: T.slice(), nav: L.slice() } } : {}),
   };
   if (out === null) return result;
   const files = { report: path.join(out, 'report.json'), orders: path.join(out, 'orders.jsonl'), vetoes: path.join(out, 'risk_vetoes.jsonl'), equity: path.join(out, 'equity.csv'), trades: path.join(out, 'trades.jsonl') };
@@ -299,16 +343,23 @@ function withAggregates(base: Map<string, CandleSeries>, tf: Exclude<Timeframe, 
   };
 }
 
-function cacheBars(stateDir: string, symbols: readonly string[]): Bars {
+function cacheBars(stateDir: string, symbols: readonly string[], memo: Map<string, CandleSeries> | undefined): Bars {
   const store = new CandleStore(stateDir);
   const universe = symbols.filter((s) => store.has(s));
-  if (universe.length === 0) throw new UsageError(`no cached history for ${symbols.join(', ')}: run hedge data download, or give --data <file.csv>`);
-  const base = new Map(universe.map((s) => [s, store.load(s, '1h').series]));
+  if (universe.length === 0) throw new UsageError(`no cached history for ${symbols.join(', ')}: run hedge data fetch, or give --data <file.csv>`);
+  const loadOnce = (s: string): CandleSeries => {
+    const hit = memo?.get(`cache|${s}`);
+    if (hit !== undefined) return hit;
+    const series = store.load(s, '1h').series;
+    memo?.set(`cache|${s}`, series);
+    return series;
+  };
+  const base = new Map(universe.map((s) => [s, loadOnce(s)]));
   return { universe, base: '1h', seriesOf: withAggregates(base, '1h', 'the candle cache'), description: `candle cache (bundled history and ${store.cacheFile('<SYMBOL>')}), 1h bars` };
 }
 
 /** A user's CSV: one symbol, its bar spacing read off the file (1h, 4h or 1d). */
-function fileBars(file: string, bt: BacktestConfig): Bars {
+function fileBars(file: string, bt: BacktestConfig, memo: Map<string, CandleSeries> | undefined): Bars {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -318,7 +369,9 @@ function fileBars(file: string, bt: BacktestConfig): Bars {
   if (bt.symbols.length !== 1) throw new UsageError(`--data holds one symbol; the run trades ${bt.symbols.join(', ')}: say which with --symbols`);
   const symbol = bt.symbols[0] as string;
   const tf = spacingOf(text, file);
-  const { series } = parseCandleCsv(text, symbol, tf, file);
+  const key = `file|${file}|${symbol}`;
+  const series = memo?.get(key) ?? parseCandleCsv(text, symbol, tf, file).series;
+  memo?.set(key, series);
   return { universe: [symbol], base: tf, seriesOf: withAggregates(new Map([[symbol, series]]), tf, file), description: `${file} (${series.length} ${tf} bars, as ${symbol})` };
 }
 
@@ -437,6 +490,23 @@ function strategyCurves(
   return { by: new Map([...state].map(([id, s]) => [id, { levels: s.levels, returns: s.returns, exposed: s.exposed }])), exposedAny };
 }
 
+/** Each closed trade's net PnL over the fund's equity just before it opened (the bar before its entry). */
+function tradeReturnsOnEquity(trades: readonly Trade[], T: Float64Array, L: Float64Array, start: number): number[] {
+  return trades
+    .filter((t) => !t.open)
+    .map((t) => {
+      let lo = 0;
+      let hi = T.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((T[mid] as number) < t.entry_ts) lo = mid + 1;
+        else hi = mid;
+      }
+      const before = lo === 0 ? start : (L[lo - 1] as number);
+      return t.net_pnl_usd / before;
+    });
+}
+
 function returnsOf(levels: Float64Array, start: number): Float64Array {
   const r = new Float64Array(levels.length);
   let prev = start;
@@ -463,7 +533,7 @@ function downsample(T: Float64Array, L: Float64Array, max: number): { ts: number
   return { ts, nav_usd: nav };
 }
 
-function assumptionsOf(bt: BacktestConfig, execution: BarExecution, annualisation: Annualisation, data: string): Assumptions {
+function assumptionsOf(bt: BacktestConfig, execution: BarExecution, annualisation: Annualisation, data: string, resumeNextDay: boolean): Assumptions {
   return {
     execution,
     execution_note:
@@ -482,6 +552,9 @@ function assumptionsOf(bt: BacktestConfig, execution: BarExecution, annualisatio
         ? `${bt.adHoc.join(', ')} ad hoc: all-in, notional = NAV / (1 + taker fee) split evenly over its symbols, leverage 1, no protective stop; quantities rounded down to the lot step`
         : 'as configured (strategy_config.json sizing and caps); quantities rounded down to the lot step',
     risk_limits: bt.riskLimits,
+    operator: resumeNextDay
+      ? 'after the daily loss limit moves trading to reduce-only, an operator is assumed to resume it at the next day\'s reset'
+      : 'no operator: a reduce-only or halted state lasts to the end of the run, as the executor waits for hedge resume',
     final_equity: 'NAV at the last bar\'s close: an open position is marked to that close, without an exit fee',
     annualisation,
     data,

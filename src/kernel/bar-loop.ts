@@ -1,6 +1,6 @@
 import { Stopwatch, type ManualClock } from '../core/clock.js';
 import type { ConfigSet } from '../config/files.js';
-import { lastClosedIndex, seriesHead, type CandleSeries } from '../domain/candle.js';
+import { lastClosedIndex, seriesHead, type Candle, type CandleSeries } from '../domain/candle.js';
 import type { FundingRate } from '../domain/funding.js';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
 import type { ReplayTick } from '../market/replay-feed.js';
@@ -68,6 +68,7 @@ export interface CycleResult {
  */
 export class BarLoop {
   private readonly next = new Map<string, number>();
+  private readonly bar: { -readonly [K in keyof Candle]: Candle[K] } = { symbol: '', timeframe: '1h', openTimeMs: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   constructor(private readonly d: BarLoopDeps) {}
 
   /** Runs the cycle numbered `cycle` (its records carry `cycleId(cycle, T)`). */
@@ -76,10 +77,20 @@ export class BarLoop {
     const T = tick.closeTimeMs;
     this.d.clock.setMs(T);
     // 1. the bars that just closed move the paper market
+    const bar = this.bar;
     for (let k = 0; k < tick.count; k++) {
       const s = tick.series[k] as CandleSeries;
       const i = tick.indices[k] ?? 0;
-      venue.onBar({ symbol: s.symbol, timeframe: s.timeframe, openTimeMs: s.openTimeMs[i] ?? 0, open: s.open[i] ?? 0, high: s.high[i] ?? 0, low: s.low[i] ?? 0, close: s.close[i] ?? 0, volume: s.volume[i] ?? 0 });
+      // one scratch candle for every bar (the venue reads it and keeps nothing of it)
+      bar.symbol = s.symbol;
+      bar.timeframe = s.timeframe;
+      bar.openTimeMs = s.openTimeMs[i] ?? 0;
+      bar.open = s.open[i] ?? 0;
+      bar.high = s.high[i] ?? 0;
+      bar.low = s.low[i] ?? 0;
+      bar.close = s.close[i] ?? 0;
+      bar.volume = s.volume[i] ?? 0;
+      venue.onBar(bar);
       this.next.set(s.symbol, i + 1);
     }
     if (this.d.quiet !== undefined && !venue.hasUndeliveredFills() && this.d.quiet(T)) {

@@ -85,6 +85,21 @@ describe('hedge backtest: the reference SMA crossover against a plain loop of th
     t.cleanup();
   });
 
+  it('--monte-carlo reports the spread of outcomes around the run\'s own', async () => {
+    const t = tempDir();
+    const r = await backtest(['--strategy', 'sma-cross', '--param', 'fast=25', '--param', 'slow=150', '--symbols', 'BTCUSDT', '--fee', '0.0004', '--trade-on-close', '--monte-carlo', '500', '--seed', '7'], t.dir);
+    const mc = r.monte_carlo;
+    expect(mc).toMatchObject({ simulations: 500, seed: 7 });
+    expect(mc?.trades?.count).toBe(r.metrics.blended.trades);
+    expect(mc?.blocks?.bars).toBe(r.cycles);
+    const actual = r.metrics.blended.total_return_pct;
+    for (const d of [mc?.trades?.final_return_pct, mc?.blocks?.final_return_pct]) {
+      expect(d?.p5 ?? Infinity).toBeLessThan(actual);
+      expect(d?.p95 ?? -Infinity).toBeGreaterThan(actual);
+    }
+    t.cleanup();
+  });
+
   it('states what the issue\'s command line needs in its JSON: finalEquity, trades, metrics, assumptions, config fingerprint', async () => {
     const t = tempDir();
     const r = await backtest(['--strategy', 'sma-cross', '--param', 'fast=20', '--param', 'slow=50', '--symbols', 'BTCUSDT', '--timeframe', '1h', '--fee', '0.0004', '--nav', '10000', '--trade-on-close'], t.dir);
@@ -93,6 +108,7 @@ describe('hedge backtest: the reference SMA crossover against a plain loop of th
     expect(r.configFingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(r.assumptions).toMatchObject({ execution: 'close', fees: { maker_bps: 4, taker_bps: 4 }, slippage: { spread_bps: 0, impact_bps_per_10k_usd: 0 }, risk_limits: 'lifted' });
     expect(r.metrics.blended).toHaveProperty('sharpe');
+    expect(r.monte_carlo).toBeNull();
     expect(r.metrics.per_strategy['sma-cross']?.final_equity_usd).toBeCloseTo(r.finalEquity, 6);
     // the report and the equity of every bar are on disk
     const report = JSON.parse(readFileSync(path.join(t.dir, 'run', 'report.json'), 'utf8')) as BacktestResult;
@@ -129,6 +145,19 @@ describe('hedge backtest: the reference SMA crossover against a plain loop of th
   });
 });
 
+describe('hedge backtest progress for machines', () => {
+  it('--progress json writes increasing progress events on stderr, ending at the total', async () => {
+    const t = tempDir();
+    const r = await runCliAsync(['backtest', '--strategy', 'sma-cross', '--symbols', 'BTCUSDT', '--from', '2024-01-01', '--progress', 'json', '--state-dir', t.dir, '--out', path.join(t.dir, 'run'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const events = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { event: string; done: number; total: number });
+    expect(events.length).toBeGreaterThanOrEqual(100);
+    for (let i = 1; i < events.length; i++) expect(events[i]?.done).toBeGreaterThan(events[i - 1]?.done ?? 0);
+    expect(events.at(-1)).toMatchObject({ event: 'backtest.progress', done: (JSON.parse(r.stdout) as BacktestResult).cycles });
+    t.cleanup();
+  });
+});
+
 describe('hedge backtest of the registry', () => {
   it('adds the strategies\' PnL up to the fund\'s, and counts fees', async () => {
     const t = tempDir();
@@ -140,6 +169,27 @@ describe('hedge backtest of the registry', () => {
     expect(fees).toBeCloseTo(r.metrics.blended.fees_usd, 9);
     expect(r.metrics.blended.fees_usd).toBeGreaterThan(0);
     expect(r.assumptions.risk_limits).toBe('configured');
+    t.cleanup();
+  });
+});
+
+describe('hedge backtest and the risk engine\'s trading state', () => {
+  it('reports when the daily loss limit stopped entries, and --resume-next-day assumes an operator resumes the next day', async () => {
+    const t = tempDir();
+    const args = ['--strategy', 'vol-target-4h', '--from', '2020-11-01', '--to', '2021-07-01'];
+    const [faithful, resumed] = await Promise.all([backtest(args, path.join(t.dir, 'a')), backtest([...args, '--resume-next-day'], path.join(t.dir, 'b'))]);
+    // the executor's rule: reduce-only until an operator says otherwise — to the end of the run
+    expect(faithful.risk.final_state).toBe('REDUCING');
+    expect(faithful.risk.events).toHaveLength(1);
+    expect(faithful.risk.events[0]?.reason).toMatch(/^daily loss .* ≥ 3%$/);
+    expect(faithful.assumptions.operator).toMatch(/^no operator/);
+    // resumed at the next day's reset, every time
+    const resumes = resumed.risk.events.filter((e) => e.state === 'ACTIVE');
+    expect(resumes.length).toBeGreaterThan(1);
+    for (const e of resumes) expect(e.reason).toMatch(/resumed: backtest --resume-next-day/);
+    const stops = resumed.risk.events.filter((e) => e.state === 'REDUCING');
+    for (let i = 0; i < resumes.length; i++) expect(new Date(resumes[i]?.ts ?? 0).toISOString().slice(0, 10) > new Date(stops[i]?.ts ?? 0).toISOString().slice(0, 10)).toBe(true);
+    expect(resumed.orders.filled).toBeGreaterThan(faithful.orders.filled);
     t.cleanup();
   });
 });

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('PM2 services', () => {
-  it('starts hedge-executor, hedge-sync and hedge-dashboard from ecosystem.config.js, sees them online, and stops them cleanly', async () => {
+  it('starts hedge-executor, hedge-sync, hedge-dashboard and the hedge-research sweep from ecosystem.config.js, sees them online (the sweep finished), and stops them cleanly', async () => {
     const home = tempDir('hedge-pm2-');
     const state = tempDir();
     const server = new FapiServer();
@@ -55,6 +55,8 @@ describe('PM2 services', () => {
     try {
       pm2('start', ecoFile);
       const hb = (s: string) => statePaths(state.dir).heartbeat(s);
+      const sweeps = path.join(state.dir, 'research', 'sweeps', 'sma-cross-btc');
+      const sweepDone = () => existsSync(sweeps) && readdirSync(sweeps).some((d) => existsSync(path.join(sweeps, d, 'summary.json')));
       for (let waited = 0; !(existsSync(hb('executor')) && existsSync(hb('sync')) && existsSync(path.join(state.dir, 'research', 'dashboard', 'index.html'))); waited += 200) {
         if (waited > 60_000) {
           const logs = ['executor', 'sync', 'dashboard'].map((n) => path.join(state.dir, 'logs', `pm2-${n}.err.log`)).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8').slice(-800));
@@ -71,8 +73,21 @@ describe('PM2 services', () => {
       const dash = JSON.parse(readFileSync(path.join(cfg.dir, 'dashboard.json'), 'utf8')) as { port: number };
       expect((await fetch(`http://127.0.0.1:${dash.port}/`)).status).toBe(200);
       const apps = list();
-      expect(apps.map((a) => a.name).sort()).toEqual(['hedge-dashboard', 'hedge-executor', 'hedge-sync']);
-      for (const a of apps) expect([a.name, a.pm2_env.status, a.pm2_env.restart_time]).toEqual([a.name, 'online', 0]);
+      expect(apps.map((a) => a.name).sort()).toEqual(['hedge-dashboard', 'hedge-executor', 'hedge-research', 'hedge-sync']);
+      for (const a of apps.filter((x) => x.name !== 'hedge-research')) expect([a.name, a.pm2_env.status, a.pm2_env.restart_time]).toEqual([a.name, 'online', 0]);
+      // the research sweep runs once at start (then nightly by cron_restart): it finishes its 64 points into a dated folder and exits, not restarted
+      for (let waited = 0; !sweepDone(); waited += 500) {
+        if (waited > 120_000) throw new Error(`the research sweep did not finish: ${existsSync(path.join(state.dir, 'logs', 'pm2-research.err.log')) ? readFileSync(path.join(state.dir, 'logs', 'pm2-research.err.log'), 'utf8').slice(-800) : ''}`);
+        await sleep(500);
+      }
+      const day = readdirSync(sweeps)[0] ?? '';
+      expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(JSON.parse(readFileSync(path.join(sweeps, day, 'summary.json'), 'utf8'))).toMatchObject({ points: 64, done: 64, stopped: false });
+      for (let waited = 0; list().find((a) => a.name === 'hedge-research')?.pm2_env.status !== 'stopped'; waited += 200) {
+        if (waited > 10_000) throw new Error(`the finished sweep was not left stopped: ${JSON.stringify(list().find((a) => a.name === 'hedge-research')?.pm2_env.status)}`);
+        await sleep(200);
+      }
+      expect(list().find((a) => a.name === 'hedge-research')?.pm2_env.restart_time).toBe(0);
       pm2('stop', ecoFile);
       const stopped = list();
       for (const a of stopped) expect([a.name, a.pm2_env.status]).toEqual([a.name, 'stopped']);

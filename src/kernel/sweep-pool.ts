@@ -1,0 +1,111 @@
+import { Worker } from 'node:worker_threads';
+import type { Metrics } from '../backtest/metrics.js';
+import type { SweepPoint } from '../backtest/sweep-grid.js';
+import type { BacktestResult } from './backtest.js';
+
+/** Main thread → worker: run this point. */
+export interface PointRequest {
+  readonly id: string;
+  readonly params: string[];
+  /** A window of the grid's range (walk-forward), and the NAV it starts with. */
+  readonly fromMs?: number | undefined;
+  readonly toMs?: number | undefined;
+  readonly navUsd?: number | undefined;
+  readonly keepCurve?: boolean | undefined;
+}
+
+/** What a sweep keeps of a point's backtest. */
+export interface PointSummary {
+  readonly final_equity: number;
+  readonly metrics: Metrics;
+  readonly orders: BacktestResult['orders'];
+  readonly config_fingerprint: string;
+  readonly run_ms: number;
+}
+
+/** Worker → main thread. */
+export type PointReply =
+  | { readonly id: string; readonly ok: true; readonly summary: PointSummary; readonly curve?: { readonly ts: Float64Array; readonly nav: Float64Array } }
+  | { readonly id: string; readonly ok: false; readonly error: string };
+
+/** Worker threads that run backtests, one at a time each. */
+export class SweepPool {
+  private readonly workers: Worker[];
+  constructor(size: number, workerData: unknown) {
+    // built: sweep-worker.js beside this file; run from the sources (bin/dev.js), its .ts through tsx
+    const script = new URL(import.meta.url.endsWith('.ts') ? './sweep-worker.ts' : './sweep-worker.js', import.meta.url);
+    this.workers = Array.from({ length: size }, () => new Worker(script, { workerData }));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Runs the requests, `onReply` for each as it ends; stops handing out new ones once `stop` aborts (returns true then). */
+  run(requests: readonly PointRequest[], onReply: (reply: PointReply) => void, stop?: AbortSignal): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      let next = 0;
+      let busy = 0;
+      let stopped = false;
+      const listeners: [Worker, (m: PointReply) => void][] = [];
+      const finish = () => {
+        for (const [w, l] of listeners) {
+          w.off('message', l);
+          w.off('error', reject);
+        }
+        resolve(stopped);
+      };
+      const feed = (w: Worker) => {
+        if (stop?.aborted === true) stopped = true;
+        if (stopped || next >= requests.length) {
+          if (busy === 0) finish();
+          return;
+        }
+        busy++;
+        w.postMessage(requests[next++]);
+      };
+      for (const w of this.workers) {
+        const l = (m: PointReply) => {
+          busy--;
+          onReply(m);
+          feed(w);
+        };
+        listeners.push([w, l]);
+        w.on('message', l);
+        w.on('error', reject);
+      }
+      if (requests.length === 0) return finish();
+      stop?.addEventListener(
+        'abort',
+        () => {
+          stopped = true;
+          if (busy === 0) finish();
+        },
+        { once: true },
+      );
+      for (const w of this.workers) feed(w);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** `key=value` flags of a point. */
+export function paramsOf(p: SweepPoint): string[] {
+  return Object.entries(p).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+}
+
+/** A line of results.jsonl: one finished point (a point the strategy refuses is finished too: it is not retried). */
+export interface PointRecord {
+  readonly schema_version: 1;
+  readonly point: SweepPoint;
+  readonly result: PointSummary | null;
+  readonly error: string | null;
+}
+
+export function pointSummary(r: BacktestResult): PointSummary {
+  return { final_equity: r.finalEquity, metrics: r.metrics.blended, orders: r.orders, config_fingerprint: r.configFingerprint, run_ms: r.timing.run_ms };
+}
+
