@@ -20,7 +20,8 @@ import { RouterHealth } from '../router/router-health.js';
 import { DailyRegimes } from '../screener/regime-models.js';
 import { NO_SIGNAL } from '../strategies/define-strategy.js';
 import { strategyPlugins } from '../strategies/registry.js';
-import { writeJsonAtomic } from '../telemetry/atomic-json.js';
+import { writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
+import { renderBacktestPage } from '../backtest/report-page.js';
 import { BufferedJsonlWriter } from '../telemetry/jsonl-writer.js';
 import { BarLoop, type BarExecution } from './bar-loop.js';
 import { replayEnvironment } from './environment.js';
@@ -101,8 +102,8 @@ export interface BacktestResult {
   readonly curve?: { readonly ts: Float64Array; readonly nav: Float64Array } | undefined;
   /** Present when asked for (`--monte-carlo N`). */
   readonly monte_carlo: MonteCarloReport | null;
-  /** The equity curve, at most 2,000 points (every bar is in equity.csv). */
-  readonly equity: { readonly ts: number[]; readonly nav_usd: number[] };
+  /** The equity curve, at most 2,000 points (every bar is in equity.csv), and each strategy's (start + its PnL) at the same points. */
+  readonly equity: { readonly ts: number[]; readonly nav_usd: number[]; readonly strategies: Record<string, number[]> };
   /**
    * load: config and bars; run: the kernel over every bar (strategy precomputation included); wall: all of
    * it, results and files too. bars_per_s is bars over run_ms. peak_rss_mb: the process's, so far.
@@ -281,6 +282,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       notionalUsd: t.notional, feesUsd: t.fees, fundingUsd: t.funding,
     });
   }
+  const picks = sampleIndices(n, 2_000);
   const result: BacktestResult = {
     schema_version: 1, configFingerprint: fingerprint, account: bt.account, strategies: bt.strategies, symbols: data.universe,
     timeframe: [...new Set(bt.strategies.map((id) => config.strategy_config.strategies[id]?.timeframe))].join(','),
@@ -289,19 +291,26 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     assumptions: assumptionsOf(bt, o.execution, annualisation, data.description, o.resumeNextDay === true),
     risk: { final_state: risk.state.trading_state, reason: risk.state.state_reason, events: riskEvents },
     monte_carlo: o.monteCarlo === undefined || o.monteCarlo.simulations <= 0 ? null : monteCarlo(tradeReturnsOnEquity(trades, T, L, bt.navUsd), returnsOf(L, bt.navUsd), o.monteCarlo),
-    equity: downsample(T, L, 2_000),
+    equity: { ts: picks.map((i) => T[i] as number), nav_usd: picks.map((i) => L[i] as number), strategies: Object.fromEntries([...curves.by].filter(([id]) => bt.strategies.includes(id)).map(([id, c]) => [id, picks.map((i) => c.levels[i] as number)])) },
     timing: { load_ms: loadMs, run_ms: runMs, wall_ms: wall.elapsedMs(), bars_per_s: n / (runMs / 1000), fast_path: quiet !== undefined, quiet_bars: quietBars, peak_rss_mb: process.resourceUsage().maxRSS / 1024 },
     files: {},
     ...(o.keepCurve === true ? { curve: { ts: T.slice(), nav: L.slice() } } : {}),
   };
   if (out === null) return result;
-  const files = { report: path.join(out, 'report.json'), orders: path.join(out, 'orders.jsonl'), vetoes: path.join(out, 'risk_vetoes.jsonl'), equity: path.join(out, 'equity.csv'), trades: path.join(out, 'trades.jsonl') };
+  const files = { report: path.join(out, 'report.json'), html: path.join(out, 'report.html'), orders: path.join(out, 'orders.jsonl'), vetoes: path.join(out, 'risk_vetoes.jsonl'), equity: path.join(out, 'equity.csv'), trades: path.join(out, 'trades.jsonl') };
   const tr = new BufferedJsonlWriter(files.trades);
   writeCsv(files.equity, T, L);
   for (const t of trades) tr.append(t);
   tr.close();
   const withFiles = { ...result, files, timing: { ...result.timing, wall_ms: wall.elapsedMs(), peak_rss_mb: process.resourceUsage().maxRSS / 1024 } };
   writeJsonAtomic(files.report, withFiles);
+  writeTextAtomic(
+    files.html,
+    renderBacktestPage({
+      title: `hedge backtest · ${result.strategies.join(', ')}`, subtitle: `${result.symbols.join(', ')} (${result.timeframe}) · ${result.from} → ${result.to} · ${result.cycles} bars · config ${fingerprint.slice(0, 16)}`,
+      metrics: result.metrics, equity: result.equity, assumptions: { ...result.assumptions },
+    }),
+  );
   return withFiles;
 }
 
@@ -518,19 +527,13 @@ function returnsOf(levels: Float64Array, start: number): Float64Array {
   return r;
 }
 
-function downsample(T: Float64Array, L: Float64Array, max: number): { ts: number[]; nav_usd: number[] } {
-  const stride = Math.max(1, Math.ceil(T.length / max));
-  const ts: number[] = [];
-  const nav: number[] = [];
-  for (let i = 0; i < T.length; i += stride) {
-    ts.push(T[i] as number);
-    nav.push(L[i] as number);
-  }
-  if (T.length > 0 && ts.at(-1) !== T[T.length - 1]) {
-    ts.push(T[T.length - 1] as number);
-    nav.push(L[L.length - 1] as number);
-  }
-  return { ts, nav_usd: nav };
+/** Every `stride`-th bar and the last: at most `max` points. */
+function sampleIndices(n: number, max: number): number[] {
+  const stride = Math.max(1, Math.ceil(n / max));
+  const out: number[] = [];
+  for (let i = 0; i < n; i += stride) out.push(i);
+  if (n > 0 && out.at(-1) !== n - 1) out.push(n - 1);
+  return out;
 }
 
 function assumptionsOf(bt: BacktestConfig, execution: BarExecution, annualisation: Annualisation, data: string, resumeNextDay: boolean): Assumptions {

@@ -8,7 +8,8 @@ import { backtestConfig } from '../backtest/backtest-config.js';
 import type { Metrics } from '../backtest/metrics.js';
 import { strategyPlugins } from '../strategies/registry.js';
 import { gridPoints, loadSweepGrid, pointId, sweepIdentity, type SweepGrid, type SweepPoint } from '../backtest/sweep-grid.js';
-import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
+import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
+import { renderSweepPage } from '../backtest/report-page.js';
 import { readJsonl } from '../telemetry/jsonl-reader.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import type { BacktestOptions } from './backtest.js';
@@ -47,7 +48,7 @@ export interface SweepSummary {
   readonly ranking: { readonly point: SweepPoint; readonly value: number | null; readonly final_equity: number; readonly trades: number; readonly max_drawdown_pct: number }[];
   readonly best: { readonly point: SweepPoint; readonly metrics: Metrics; readonly final_equity: number } | null;
   readonly grid: SweepGrid;
-  readonly files: { readonly results: string; readonly summary: string; readonly manifest: string };
+  readonly files: { readonly results: string; readonly summary: string; readonly html: string; readonly manifest: string };
 }
 
 /**
@@ -61,7 +62,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForw
   const wall = new Stopwatch();
   const grid = loadSweepGrid(o.gridFile);
   const outDir = path.resolve(o.outDir ?? path.join(o.stateDir, 'research', 'sweeps', grid.name), o.dated ?? '.');
-  const files = { results: path.join(outDir, 'results.jsonl'), summary: path.join(outDir, 'summary.json'), manifest: path.join(outDir, 'sweep.json') };
+  const files = { results: path.join(outDir, 'results.jsonl'), summary: path.join(outDir, 'summary.json'), html: path.join(outDir, 'summary.html'), manifest: path.join(outDir, 'sweep.json') };
   const base = baseOptions(grid);
   // what is wrong for every point is wrong with the grid: refused before any point runs
   backtestConfig(o.loaded.config, base);
@@ -139,6 +140,10 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForw
     grid, files,
   };
   writeJsonAtomic(files.summary, summary);
+  writeTextAtomic(
+    files.html,
+    renderSweepPage({ title: `hedge sweep · ${grid.name}`, subtitle: `${grid.strategy} · ${summary.done}/${summary.points} points · objective ${grid.objective}`, objective: grid.objective, params: grid.params, ranking: summary.ranking }),
+  );
   return summary;
 }
 
