@@ -1,4 +1,5 @@
 import { quantileSorted } from 'simple-statistics';
+import { seededRandom } from '../ml/random.js';
 
 /** Percentiles of a simulated figure. */
 export interface Distribution {
@@ -19,18 +20,6 @@ export interface MonteCarloReport {
   /** Circular block bootstrap of the bar returns: paths as long as the run, from blocks of consecutive bars. */
   readonly blocks: { readonly block_bars: number; readonly bars: number; readonly final_return_pct: Distribution; readonly max_drawdown_pct: Distribution } | null;
   readonly note: string;
-}
-
-/** mulberry32: a small seeded generator, so the same run and seed give the same report. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function distribution(xs: Float64Array): Distribution {
@@ -59,7 +48,7 @@ function path(n: number, next: () => number): [number, number] {
  * (their order is what luck decides), `barReturns` the run's return of every bar. Deterministic per seed.
  */
 export function monteCarlo(tradeReturns: readonly number[], barReturns: Float64Array, o: { readonly simulations: number; readonly seed: number; readonly blockBars?: number | undefined }): MonteCarloReport {
-  const next = rng(o.seed);
+  const next = seededRandom(o.seed);
   const n = o.simulations;
   let trades: MonteCarloReport['trades'] = null;
   if (tradeReturns.length > 0) {

@@ -38,6 +38,20 @@ const METRIC_ROWS: [keyof Metrics, string, number, string][] = [
   ['fees_usd', 'fees USD', 2, ''], ['funding_paid_usd', 'funding paid USD', 2, ''],
 ];
 
+/** The page around its sections and scripts. */
+function page(title: string, subtitle: string, sections: string, scripts: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body>
+<header><h1>${escapeHtml(title)}</h1><div class="dim">${escapeHtml(subtitle)}</div></header>
+<main>
+${sections}
+</main>
+${scripts}
+</body></html>
+`;
+}
+
 function metricsTable(cols: [string, Metrics][]): string {
   const cell = (m: Metrics, k: keyof Metrics, d: number, unit: string) => {
     const v = m[k];
@@ -66,18 +80,15 @@ export function renderBacktestPage(d: BacktestPageData): string {
   const assumptions = Object.entries(d.assumptions)
     .map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td style="text-align:left">${escapeHtml(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`)
     .join('');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(d.title)}</title><style>${STYLE}</style></head>
-<body>
-<header><h1>${escapeHtml(d.title)}</h1><div class="dim">${escapeHtml(d.subtitle)}</div></header>
-<main>
-<section class="wide"><h2>Equity</h2><div id="equity" class="chart"></div></section>
+  return page(
+    d.title,
+    d.subtitle,
+    `<section class="wide"><h2>Equity</h2><div id="equity" class="chart"></div></section>
 <section><h2>Drawdown</h2><div id="drawdown" class="chart"></div></section>
 <section><h2>Per-strategy equity (start + its PnL)</h2><div id="strategies" class="chart"></div></section>
 <section><h2>Metrics</h2>${metricsTable(cols)}</section>
-<section><h2>Assumptions</h2><table id="assumptions">${assumptions}</table></section>
-</main>
-<script>${lightweightCharts()}</script>
+<section><h2>Assumptions</h2><table id="assumptions">${assumptions}</table></section>`,
+    `<script>${lightweightCharts()}</script>
 <script>
 const DATA = ${scriptJson({ ts: d.equity.ts, nav: d.equity.nav_usd, strategies: d.equity.strategies })};
 const opts = { layout: { background: { color: '#171d24' }, textColor: '#d8dee6' }, grid: { vertLines: { color: '#2a323c' }, horzLines: { color: '#2a323c' } }, timeScale: { timeVisible: true }, autoSize: true };
@@ -93,9 +104,8 @@ const sc = LightweightCharts.createChart(document.getElementById('strategies'), 
 Object.entries(DATA.strategies).forEach(([id, values], k) => sc.addSeries(LightweightCharts.LineSeries, { color: colors[k % colors.length], title: id }).setData(points(values)));
 for (const c of [eq, ddc, sc]) c.timeScale().fitContent();
 window.REPORT_READY = true;
-</script>
-</body></html>
-`;
+</script>`,
+  );
 }
 
 /** What the sweep page shows. */
@@ -126,16 +136,13 @@ export function renderSweepPage(d: SweepPageData): string {
     .slice(0, 50)
     .map((r, i) => `<tr><td>${i + 1}. ${escapeHtml(JSON.stringify(r.point))}</td><td>${r.value === null ? '—' : r.value.toFixed(3)}</td><td>${r.final_equity.toFixed(2)}</td><td>${r.trades}</td><td>${r.max_drawdown_pct.toFixed(1)}%</td></tr>`)
     .join('');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(d.title)}</title><style>${STYLE}</style></head>
-<body>
-<header><h1>${escapeHtml(d.title)}</h1><div class="dim">${escapeHtml(d.subtitle)}</div></header>
-<main>
-<section><h2>${escapeHtml(d.objective)} by ${escapeHtml(xKey ?? '—')} × ${escapeHtml(yKey ?? '—')}</h2><div class="chart"><canvas id="heatmap"></canvas></div></section>
+  return page(
+    d.title,
+    d.subtitle,
+    `<section><h2>${escapeHtml(d.objective)} by ${escapeHtml(xKey ?? '—')} × ${escapeHtml(yKey ?? '—')}</h2><div class="chart"><canvas id="heatmap"></canvas></div></section>
 <section><h2>Best points by ${escapeHtml(d.objective)}</h2><div class="chart"><canvas id="bars"></canvas></div></section>
-<section class="wide"><h2>Ranking</h2><table id="ranking"><tr><th>point</th><th>${escapeHtml(d.objective)}</th><th>final equity</th><th>trades</th><th>max drawdown</th></tr>${rows}</table></section>
-</main>
-<script>${chartJs()}</script>
+<section class="wide"><h2>Ranking</h2><table id="ranking"><tr><th>point</th><th>${escapeHtml(d.objective)}</th><th>final equity</th><th>trades</th><th>max drawdown</th></tr>${rows}</table></section>`,
+    `<script>${chartJs()}</script>
 <script>${chartMatrix()}</script>
 <script>
 const CELLS = ${scriptJson(cells)};
@@ -154,7 +161,6 @@ new Chart(document.getElementById('heatmap'), {
 });
 new Chart(document.getElementById('bars'), { type: 'bar', data: { labels: TOP.map((t) => t.label), datasets: [{ label: ${scriptJson(d.objective)}, data: TOP.map((t) => t.v), backgroundColor: '#42a5f5' }] }, options: { maintainAspectRatio: false, animation: false, indexAxis: 'y', plugins: { legend: { display: false } } } });
 window.REPORT_READY = true;
-</script>
-</body></html>
-`;
+</script>`,
+  );
 }

@@ -12,6 +12,7 @@ import { packageRoot } from '../../src/core/paths.js';
 import type { BacktestResult } from '../../src/kernel/backtest.js';
 import type { SweepSummary } from '../../src/kernel/sweep.js';
 import { runCliAsync } from '../support/cli.js';
+import { openRecorded } from '../support/browser.js';
 import { tempDir } from '../support/config-copy.js';
 
 const artifacts = path.join(packageRoot, 'test', 'artifacts');
@@ -39,18 +40,9 @@ afterAll(async () => {
 });
 
 async function open(file: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file://') && !r.url().startsWith('data:')) errors.push(`network request: ${r.url()}`);
-  });
-  await page.goto(`file://${file}`);
-  await page.waitForFunction('window.REPORT_READY === true');
-  return { page, errors };
+  const opened = await openRecorded(browser, `file://${file}`, { width: 1400, height: 1200 });
+  await opened.page.waitForFunction('window.REPORT_READY === true');
+  return opened;
 }
 
 describe('research pages in Chromium', () => {

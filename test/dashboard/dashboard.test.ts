@@ -17,6 +17,7 @@ import { NavRecord } from '../../src/telemetry/records/nav.js';
 import { PositionsSnapshot } from '../../src/telemetry/records/positions.js';
 import { VetoRecord } from '../../src/telemetry/records/veto.js';
 import { statePaths } from '../../src/telemetry/state-paths.js';
+import { openRecorded } from '../support/browser.js';
 import { tempDir } from '../support/config-copy.js';
 
 const artifacts = path.join(packageRoot, 'test', 'artifacts');
@@ -40,16 +41,7 @@ afterAll(async () => {
 
 describe('dashboard page in Chromium', () => {
   it('renders every panel from file:// with the telemetry numbers, filters the veto stream, and logs no error', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file://') && !r.url().startsWith('data:')) errors.push(`network request: ${r.url()}`);
-    });
-    await page.goto(`file://${path.join(out, 'index.html')}`);
+    const { page, errors } = await openRecorded(browser, `file://${path.join(out, 'index.html')}`, { width: 1400, height: 1800 });
     const p = statePaths(state.dir);
     const lastNav = readJsonl(p.nav, NavRecord).records.at(-1);
     const acct = '#acct-paper-main';
