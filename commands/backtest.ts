@@ -34,6 +34,8 @@ the fee, leverage 1, no stop, no caps. --fee replaces the venue's cost model by 
     'monte-carlo': Flags.integer({ summary: 'Monte Carlo simulations of the finished run: trade-order bootstrap and block bootstrap of bar returns.', min: 0, max: 1_000_000 }),
     seed: Flags.integer({ summary: 'Seed of the Monte Carlo draws.', default: 42 }),
     'block-bars': Flags.integer({ summary: 'Bars per block of the block bootstrap (default: √bars).', min: 1, dependsOn: ['monte-carlo'] }),
+    'look-ahead': Flags.boolean({ summary: 'Check instead of run: each strategy decides at --samples bars with and without the later bars; exits 3 if the signals differ.' }),
+    samples: Flags.integer({ summary: 'Bars the look-ahead check samples.', default: 200, min: 1, max: 100_000 }),
     'resume-next-day': Flags.boolean({ summary: 'Assume an operator resumes trading at the next day after the daily loss limit stopped it (the executor waits for hedge resume).' }),
     'every-bar': Flags.boolean({ summary: 'Run the full cycle on every bar, even where no strategy can act (for checking the fast path).', hidden: true }),
     sweep: Flags.string({ summary: 'Parameter grid JSON: one backtest per combination, on worker threads; resumable (results under research/sweeps/<name>/).' }),
@@ -47,6 +49,7 @@ the fee, leverage 1, no stop, no caps. --fee replaces the venue's cost model by 
     ]);
     const f = this.flags;
     if (f.sweep !== undefined) return this.sweep(f.sweep);
+    if (f['look-ahead']) return this.lookAhead();
     const date = (flag: string, v: string | undefined) => {
       if (v === undefined) return undefined;
       const ms = parseIsoMs(v);
@@ -90,6 +93,29 @@ the fee, leverage 1, no stop, no caps. --fee replaces the venue's cost model by 
     log.info('backtest.finished', { final_equity: result.finalEquity, cycles: result.cycles, stopped: result.stopped, report: result.files.report ?? null });
     if (!this.jsonEnabled()) this.printReport(result);
     return result;
+  }
+
+  private async lookAhead(): Promise<unknown> {
+    const [{ runLookAheadCheck }, { loadConfig }, path] = await Promise.all([import('../src/kernel/backtest.js'), import('../src/config/load.js'), import('node:path')]);
+    const f = this.flags;
+    const loaded = loadConfig({ configDir: path.resolve(f['config-dir']), profile: f.profile });
+    const findings = runLookAheadCheck(
+      { loaded, stateDir: path.resolve(f['state-dir']), data: f.data === undefined ? undefined : path.resolve(f.data), strategies: f.strategy, params: f.param, symbols: f.symbols?.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== ''), timeframe: f.timeframe },
+      f.samples,
+    );
+    if (!this.jsonEnabled())
+      for (const x of findings) {
+        const verdict = x.mismatches.length > 0 ? `LOOKS AHEAD at ${x.mismatches.length} bar(s), first ${x.mismatches[0]?.closeTime ?? ''}` : x.signals === 0 ? 'no signal at the sampled bars: nothing proven' : 'no look-ahead';
+        this.log(`${x.strategy.padEnd(24)} ${String(x.barsChecked).padStart(6)} bars · ${String(x.signals).padStart(6)} signals · ${verdict}`);
+      }
+    const bad = findings.filter((x) => x.mismatches.length > 0);
+    if (bad.length > 0) {
+      // a check that found problems: exit 3, as audit does
+      if (this.jsonEnabled()) this.logJson({ ok: false, strategies: findings });
+      else for (const x of bad) this.log(`  ${x.strategy} at ${x.mismatches[0]?.closeTime ?? ''}: with later bars ${JSON.stringify(x.mismatches[0]?.withFuture)}, without ${JSON.stringify(x.mismatches[0]?.truncated)}`);
+      this.exit(3);
+    }
+    return { ok: true, strategies: findings };
   }
 
   private async sweep(gridFile: string): Promise<unknown> {

@@ -22,6 +22,7 @@ import { NO_SIGNAL } from '../strategies/define-strategy.js';
 import { strategyPlugins } from '../strategies/registry.js';
 import { writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
 import { renderBacktestPage } from '../backtest/report-page.js';
+import { checkLookAhead, type LookAheadFinding } from '../backtest/look-ahead.js';
 import { BufferedJsonlWriter } from '../telemetry/jsonl-writer.js';
 import { BarLoop, type BarExecution } from './bar-loop.js';
 import { replayEnvironment } from './environment.js';
@@ -312,6 +313,16 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     }),
   );
   return withFiles;
+}
+
+/**
+ * `hedge backtest --look-ahead`: the chosen strategies (flags as for a backtest) decide at `samples` bars
+ * of the run's data with and without the later bars; see `checkLookAhead`.
+ */
+export function runLookAheadCheck(o: Pick<BacktestOptions, 'loaded' | 'stateDir' | 'data' | 'strategies' | 'params' | 'symbols' | 'timeframe'>, samples: number): LookAheadFinding[] {
+  const bt = backtestConfig(o.loaded.config, o);
+  const data = o.data === undefined ? cacheBars(o.stateDir, bt.symbols, undefined) : fileBars(o.data, bt, undefined);
+  return checkLookAhead(bt.config, bt.strategies, (symbol, tf) => (data.universe.includes(symbol) ? data.seriesOf(symbol, tf) : undefined), samples);
 }
 
 /** Writes `ts_ms,nav_usd` lines, 16,384 to a chunk. */
