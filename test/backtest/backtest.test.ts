@@ -145,6 +145,21 @@ describe('hedge backtest: the reference SMA crossover against a plain loop of th
   });
 });
 
+describe('hedge backtest skips quiet bars of several symbols exactly', () => {
+  it.each([[[] as string[]], [['--trade-on-close']]])('sma-cross 4h on three symbols, long-short, %j: byte-identical to running every bar', async (extra) => {
+    const t = tempDir();
+    const args = ['--strategy', 'sma-cross', '--symbols', 'ETHUSDT,SOLUSDT,DOGEUSDT', '--timeframe', '4h', '--param', 'mode=long-short', '--param', 'fast=5', '--param', 'slow=20', '--from', '2022-01-01', ...extra];
+    const [fast, full] = await Promise.all([backtest(args, path.join(t.dir, 'a')), backtest([...args, '--every-bar'], path.join(t.dir, 'b'))]);
+    expect(fast.timing.fast_path).toBe(true);
+    expect(fast.timing.quiet_bars).toBeGreaterThan(fast.cycles * 0.9);
+    expect(full.timing.quiet_bars).toBe(0);
+    expect(fast.orders.filled).toBeGreaterThan(100);
+    const read = (d: string, f: string) => readFileSync(path.join(t.dir, d, 'run', f), 'utf8');
+    for (const f of ['orders.jsonl', 'risk_vetoes.jsonl', 'equity.csv', 'trades.jsonl']) expect(read('a', f), f).toBe(read('b', f));
+    t.cleanup();
+  });
+});
+
 describe('hedge backtest progress for machines', () => {
   it('--progress json writes increasing progress events on stderr, ending at the total', async () => {
     const t = tempDir();
