@@ -56,4 +56,20 @@ export const apps = [
     out_file: 'logs/pm2-research.out.log',
     error_file: 'logs/pm2-research.err.log',
   },
+  {
+    cwd: common.cwd,
+    script: common.script,
+    interpreter: common.interpreter,
+    kill_timeout: common.kill_timeout,
+    time: common.time,
+    merge_logs: common.merge_logs,
+    env: common.env,
+    // the nightly regime-model refit of the universe: report in research/regimes/<UTC date>.json; a batch job like the sweep
+    name: 'hedge-regimes',
+    args: 'regime refit --dated',
+    autorestart: false,
+    cron_restart: '30 2 * * *',
+    out_file: 'logs/pm2-regimes.out.log',
+    error_file: 'logs/pm2-regimes.err.log',
+  },
 ];

@@ -7,6 +7,7 @@ import DataFetch from './data/fetch.js';
 import Executor from './executor.js';
 import Kill from './kill.js';
 import RegimeFit from './regime/fit.js';
+import RegimeRefit from './regime/refit.js';
 import Resume from './resume.js';
 import Screener from './screener.js';
 import Status from './status.js';
@@ -24,6 +25,7 @@ export const COMMANDS = {
   'config:show': ConfigShow,
   'data:fetch': DataFetch,
   'regime:fit': RegimeFit,
+  'regime:refit': RegimeRefit,
   kill: Kill,
   resume: Resume,
   status: Status,

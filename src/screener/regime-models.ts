@@ -7,6 +7,7 @@ import { GaussianHmm, univariate } from '../ml/hmm.js';
 import { initialParams } from '../ml/hmm-init.js';
 import { dataHash, saveModel } from '../ml/model-store.js';
 import { labelRegimes, type Regime } from '../ml/regimes.js';
+import { CandleStore } from '../market/candle-store.js';
 
 /** The regime of a symbol at a bar and the model that said so. */
 export interface RegimeReading {
@@ -77,4 +78,33 @@ export class DailyRegimes {
     this.cache.set(hourly.symbol, { day, regime });
     return regime;
   }
+}
+
+/** One symbol's refitted model: its regime at the last bar, or why there is none. */
+export interface RefitModel {
+  readonly symbol: string;
+  readonly regime: Regime | null;
+  readonly model_fingerprint: string | null;
+  /** Open times of the first and last bar of the fitted window. */
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly reason: string | null;
+}
+
+/**
+ * Refits the screening model of each symbol on its bars closed by `atMs` (default: its last cached bar),
+ * as the kernel's daily refit does, saving each model under `<state-dir>/cache/models/`.
+ */
+export function refitRegimes(stateDir: string, symbols: readonly string[], atMs: number | undefined, clock: Clock): { at: string | null; models: RefitModel[] } {
+  const store = new CandleStore(stateDir);
+  const models = symbols.map((symbol): RefitModel => {
+    if (!store.has(symbol)) return { symbol, regime: null, model_fingerprint: null, from: null, to: null, reason: 'no cached history' };
+    const series = store.load(symbol, '1h').series;
+    const last = atMs === undefined ? series.length - 1 : lastClosedIndex(series, atMs);
+    const r = last < 0 ? null : regimeAt(series, last, stateDir, clock);
+    if (r === null) return { symbol, regime: null, model_fingerprint: null, from: null, to: null, reason: 'too few bars or a flat market' };
+    const from = Math.max(1, last - REGIME_WINDOW + 1);
+    return { symbol, regime: r.regime, model_fingerprint: r.modelFingerprint, from: new Date(series.openTimeMs[from] ?? 0).toISOString(), to: new Date(series.openTimeMs[last] ?? 0).toISOString(), reason: null };
+  });
+  return { at: atMs === undefined ? null : new Date(atMs).toISOString(), models };
 }

@@ -38,6 +38,7 @@ export const LogEvents = {
   'dashboard.started': 'the dashboard export is watching telemetry (and serving it, with its URL)',
   'dashboard.stopping': 'the dashboard service got SIGINT/SIGTERM and stops',
   'dashboard.finished': 'the dashboard service stopped, with how many exports it wrote',
+  'regime.refit': 'the regime models of the universe were refitted (and the report written, with --dated)',
   'risk.resumed': 'an operator lifted the kill switch or a reduce-only state',
 } as const;
 

@@ -73,8 +73,8 @@ describe('PM2 services', () => {
       const dash = JSON.parse(readFileSync(path.join(cfg.dir, 'dashboard.json'), 'utf8')) as { port: number };
       expect((await fetch(`http://127.0.0.1:${dash.port}/`)).status).toBe(200);
       const apps = list();
-      expect(apps.map((a) => a.name).sort()).toEqual(['hedge-dashboard', 'hedge-executor', 'hedge-research', 'hedge-sync']);
-      for (const a of apps.filter((x) => x.name !== 'hedge-research')) expect([a.name, a.pm2_env.status, a.pm2_env.restart_time]).toEqual([a.name, 'online', 0]);
+      expect(apps.map((a) => a.name).sort()).toEqual(['hedge-dashboard', 'hedge-executor', 'hedge-regimes', 'hedge-research', 'hedge-sync']);
+      for (const a of apps.filter((x) => !['hedge-research', 'hedge-regimes'].includes(x.name))) expect([a.name, a.pm2_env.status, a.pm2_env.restart_time]).toEqual([a.name, 'online', 0]);
       // the research sweep runs once at start (then nightly by cron_restart): it finishes its 64 points into a dated folder and exits, not restarted
       for (let waited = 0; !sweepDone(); waited += 500) {
         if (waited > 120_000) throw new Error(`the research sweep did not finish: ${existsSync(path.join(state.dir, 'logs', 'pm2-research.err.log')) ? readFileSync(path.join(state.dir, 'logs', 'pm2-research.err.log'), 'utf8').slice(-800) : ''}`);
@@ -83,11 +83,19 @@ describe('PM2 services', () => {
       const day = readdirSync(sweeps)[0] ?? '';
       expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(JSON.parse(readFileSync(path.join(sweeps, day, 'summary.json'), 'utf8'))).toMatchObject({ points: 64, done: 64, stopped: false });
-      for (let waited = 0; list().find((a) => a.name === 'hedge-research')?.pm2_env.status !== 'stopped'; waited += 200) {
-        if (waited > 10_000) throw new Error(`the finished sweep was not left stopped: ${JSON.stringify(list().find((a) => a.name === 'hedge-research')?.pm2_env.status)}`);
-        await sleep(200);
+      // and the regime refit wrote its dated report
+      const regimes = path.join(state.dir, 'research', 'regimes');
+      for (let waited = 0; !(existsSync(regimes) && readdirSync(regimes).length > 0); waited += 500) {
+        if (waited > 60_000) throw new Error('the regime refit wrote no report');
+        await sleep(500);
       }
-      expect(list().find((a) => a.name === 'hedge-research')?.pm2_env.restart_time).toBe(0);
+      for (const job of ['hedge-research', 'hedge-regimes']) {
+        for (let waited = 0; list().find((a) => a.name === job)?.pm2_env.status !== 'stopped'; waited += 200) {
+          if (waited > 10_000) throw new Error(`${job}, finished, was not left stopped: ${JSON.stringify(list().find((a) => a.name === job)?.pm2_env.status)}`);
+          await sleep(200);
+        }
+        expect(list().find((a) => a.name === job)?.pm2_env.restart_time, job).toBe(0);
+      }
       pm2('stop', ecoFile);
       const stopped = list();
       for (const a of stopped) expect([a.name, a.pm2_env.status]).toEqual([a.name, 'stopped']);
