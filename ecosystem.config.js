@@ -16,6 +16,18 @@ const common = {
   env: { ENV: 'dev', NODE_ENV: 'production' },
 };
 
+// a batch job (research): it runs to the end and exits; PM2 starts it again only at its cron_restart time
+const batch = {
+  cwd: common.cwd,
+  script: common.script,
+  interpreter: common.interpreter,
+  kill_timeout: common.kill_timeout,
+  time: common.time,
+  merge_logs: common.merge_logs,
+  env: common.env,
+  autorestart: false,
+};
+
 export const apps = [
   {
     ...common,
@@ -39,35 +51,21 @@ export const apps = [
     error_file: 'logs/pm2-dashboard.err.log',
   },
   {
-    cwd: common.cwd,
-    script: common.script,
-    interpreter: common.interpreter,
-    kill_timeout: common.kill_timeout,
-    time: common.time,
-    merge_logs: common.merge_logs,
-    env: common.env,
+    ...batch,
     // the research sweep: runs at start, then PM2 restarts it every night at 03:00 (server time); each day's
     // results go to research/sweeps/<name>/<UTC date>/, and a restart on the same day resumes, never reruns a point.
     // A batch job: it exits when done and is not restarted (no backoff restarts, unlike the services)
     name: 'hedge-research',
     args: 'backtest --sweep research/grids/sma-cross-btc.json --dated',
-    autorestart: false,
     cron_restart: '0 3 * * *',
     out_file: 'logs/pm2-research.out.log',
     error_file: 'logs/pm2-research.err.log',
   },
   {
-    cwd: common.cwd,
-    script: common.script,
-    interpreter: common.interpreter,
-    kill_timeout: common.kill_timeout,
-    time: common.time,
-    merge_logs: common.merge_logs,
-    env: common.env,
+    ...batch,
     // the nightly regime-model refit of the universe: report in research/regimes/<UTC date>.json; a batch job like the sweep
     name: 'hedge-regimes',
     args: 'regime refit --dated',
-    autorestart: false,
     cron_restart: '30 2 * * *',
     out_file: 'logs/pm2-regimes.out.log',
     error_file: 'logs/pm2-regimes.err.log',

@@ -48,6 +48,7 @@ the fee, leverage 1, no stop, no caps. --fee replaces the venue's cost model by 
       import('../src/kernel/backtest.js'), import('../src/config/load.js'), import('../src/core/clock.js'), import('../src/core/errors.js'), import('node:path'),
     ]);
     const f = this.flags;
+    this.exitWhenDone();
     if (f.sweep !== undefined) return this.sweep(f.sweep);
     if (f['look-ahead']) return this.lookAhead();
     const date = (flag: string, v: string | undefined) => {

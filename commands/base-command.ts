@@ -42,8 +42,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const { loadDotEnv } = await import('../src/config/env.js');
     const { packageRoot } = await import('../src/core/paths.js');
     this.dotEnvKeys = loadDotEnv(packageRoot);
-    // under PM2 (an IPC channel to the daemon) a command that has finished must still exit: the channel
-    // alone does not keep the process alive (daemons keep themselves alive with their own timers)
+  }
+
+  /**
+   * For a batch command PM2 runs on a schedule (backtest --sweep, regime refit): once it has finished, the
+   * IPC channel to PM2 must not keep the process alive. The services keep their channel as it is.
+   */
+  protected exitWhenDone(): void {
     process.channel?.unref();
   }
 

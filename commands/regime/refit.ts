@@ -22,6 +22,7 @@ reported. --dated writes the report to <state-dir>/research/regimes/<UTC date>.j
       import('../../src/telemetry/atomic-json.js'), import('node:path'),
     ]);
     const f = this.flags;
+    this.exitWhenDone();
     const atMs = f.at === undefined ? undefined : parseIsoMs(f.at);
     if (f.at !== undefined && atMs === undefined) throw new UsageError(`--at ${f.at}: expected an ISO date or date-time`);
     const stateDir = path.resolve(f['state-dir']);

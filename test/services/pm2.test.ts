@@ -3,7 +3,8 @@
  * started, seen online, stopped cleanly. The executor runs live DRY-RUN cycles against the loopback fapi
  * (its market data), sync mirrors to a folder, the dashboard exports and serves on a free port.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,6 +52,7 @@ describe('PM2 services', () => {
     writeFileSync(path.join(home.dir, 'package.json'), '{"type":"module"}');
     const env = { ...process.env, PM2_HOME: path.join(home.dir, '.pm2'), NODE_OPTIONS: '' };
     const pm2 = (...args: string[]) => execFileSync(process.execPath, [pm2Bin, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    const pm2Async = (...args: string[]) => promisify(execFile)(process.execPath, [pm2Bin, ...args], { env, encoding: 'utf8', timeout: 60_000 });
     const list = () => JSON.parse(pm2('jlist')) as { name: string; pm2_env: { status: string; restart_time: number } }[];
     try {
       pm2('start', ecoFile);
@@ -96,11 +98,14 @@ describe('PM2 services', () => {
         }
         expect(list().find((a) => a.name === job)?.pm2_env.restart_time, job).toBe(0);
       }
-      pm2('stop', ecoFile);
+      // asynchronously: this process serves the executor's loopback fapi, which must keep answering while
+      // the executor finishes its cycle after SIGINT (a blocking call here would hang that cycle until PM2's kill)
+      await pm2Async('stop', ecoFile);
       const stopped = list();
       for (const a of stopped) expect([a.name, a.pm2_env.status]).toEqual([a.name, 'stopped']);
       // a clean stop: the executor finished its cycle and said so; sync too
-      expect(HeartbeatSnapshot.parse(JSON.parse(readFileSync(hb('executor'), 'utf8'))).status).toBe('stopped');
+      const tail = (n: string) => ['out', 'err'].map((k) => path.join(state.dir, 'logs', `pm2-${n}.${k}.log`)).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8').slice(-1500)).join('\n');
+      expect(HeartbeatSnapshot.parse(JSON.parse(readFileSync(hb('executor'), 'utf8'))).status, `${tail('executor')}\n${readFileSync(path.join(home.dir, '.pm2', 'pm2.log'), 'utf8').slice(-2500)}`).toBe('stopped');
       expect(HeartbeatSnapshot.parse(JSON.parse(readFileSync(hb('sync'), 'utf8'))).status).toBe('stopped');
       expect(existsSync(path.join(state.dir, 'mirror', 'node-1', 'logs', 'heartbeat_executor.json'))).toBe(true);
     } finally {
