@@ -76,7 +76,7 @@ the fee, leverage 1, no stop, no caps. --fee replaces the venue's cost model by 
     const result = await this.withStopSignal('backtest.stopping', 'stopping after this bar; the report covers the bars run', (stop) =>
       runBacktest({
         loaded, stateDir, fromMs, toMs, execution: f['trade-on-close'] ? 'close' : 'next_open', data: f.data === undefined ? undefined : path.resolve(f.data), outDir,
-        strategies: f.strategy, params: f.param, symbols: f.symbols?.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== ''), timeframe: f.timeframe,
+        strategies: f.strategy, params: f.param, symbols: this.symbolList(f.symbols), timeframe: f.timeframe,
         navUsd: num('nav', f.nav, (x) => x > 0, 'a positive USD amount'), fee: num('fee', f.fee, (x) => x >= 0 && x < 0.1, 'a fraction of notional in [0, 0.1), e.g. 0.0004'),
         slippageBps: num('slippage', f.slippage, (x) => x >= 0 && x < 1000, 'bps per side in [0, 1000)'), fastPath: !f['every-bar'], resumeNextDay: f['resume-next-day'], stop,
         monteCarlo: f['monte-carlo'] === undefined ? undefined : { simulations: f['monte-carlo'], seed: f.seed, blockBars: f['block-bars'] },
@@ -101,7 +101,7 @@ the fee, leverage 1, no stop, no caps. --fee replaces the venue's cost model by 
     const f = this.flags;
     const loaded = loadConfig({ configDir: path.resolve(f['config-dir']), profile: f.profile });
     const findings = runLookAheadCheck(
-      { loaded, stateDir: path.resolve(f['state-dir']), data: f.data === undefined ? undefined : path.resolve(f.data), strategies: f.strategy, params: f.param, symbols: f.symbols?.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== ''), timeframe: f.timeframe },
+      { loaded, stateDir: path.resolve(f['state-dir']), data: f.data === undefined ? undefined : path.resolve(f.data), strategies: f.strategy, params: f.param, symbols: this.symbolList(f.symbols), timeframe: f.timeframe },
       f.samples,
     );
     if (!this.jsonEnabled())

@@ -44,6 +44,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.dotEnvKeys = loadDotEnv(packageRoot);
   }
 
+  /** A `--symbols A,b, C` flag as upper-case symbols (undefined when the flag is absent). */
+  protected symbolList(flag: string | undefined): string[] | undefined {
+    return flag?.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+  }
+
   /**
    * For a batch command PM2 runs on a schedule (backtest --sweep, regime refit): once it has finished, the
    * IPC channel to PM2 must not keep the process alive. The services keep their channel as it is.

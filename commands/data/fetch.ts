@@ -31,7 +31,7 @@ Public endpoints only: no keys needed. Needs a network; offline it fails with EX
     const fromMs = parseIsoMs(this.flags.from);
     const toMs = this.flags.to === undefined ? systemClock.nowMs() : parseIsoMs(this.flags.to);
     if (fromMs === undefined || toMs === undefined || toMs < fromMs) throw new UsageError(`--from/--to must be ISO dates with from ≤ to, were ${this.flags.from} and ${this.flags.to ?? 'now'}`);
-    const symbols = this.flags.symbols?.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s.length > 0) ?? [...loaded.config.strategy_config.universe];
+    const symbols = this.symbolList(this.flags.symbols) ?? [...loaded.config.strategy_config.universe];
     const reports = await fetchHistory(loaded.config, {
       symbols, fromMs, toMs, funding: this.flags.funding, stateDir: path.resolve(this.flags['state-dir']), env: readRuntimeEnv().env, baseUrl: this.flags['base-url'],
     });

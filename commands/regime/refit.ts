@@ -27,7 +27,7 @@ reported. --dated writes the report to <state-dir>/research/regimes/<UTC date>.j
     if (f.at !== undefined && atMs === undefined) throw new UsageError(`--at ${f.at}: expected an ISO date or date-time`);
     const stateDir = path.resolve(f['state-dir']);
     const loaded = loadConfig({ configDir: path.resolve(f['config-dir']), profile: f.profile });
-    const symbols = f.symbols?.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '') ?? loaded.config.strategy_config.universe;
+    const symbols = this.symbolList(f.symbols) ?? loaded.config.strategy_config.universe;
     const report = { schema_version: 1 as const, fitted_ts: systemClock.nowMs(), ...refitRegimes(stateDir, symbols, atMs, systemClock) };
     const file = f.dated ? path.join(stateDir, 'research', 'regimes', `${isoOf(systemClock.nowMs()).slice(0, 10)}.json`) : undefined;
     if (file !== undefined) writeJsonAtomic(file, report);

@@ -129,3 +129,15 @@ export function metricsOf(m: MetricsInput): Metrics {
     funding_paid_usd: -m.fundingUsd,
   };
 }
+
+/** The return of each bar from the equity after each bar, the first against `start`. */
+export function returnsOf(levels: Float64Array, start: number): Float64Array {
+  const r = new Float64Array(levels.length);
+  let prev = start;
+  for (let i = 0; i < levels.length; i++) {
+    const v = levels[i] as number;
+    r[i] = v / prev - 1;
+    prev = v;
+  }
+  return r;
+}

@@ -1,25 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { chartsLibrary, escapeHtml, scriptJson } from '../dashboard/page.js';
 import type { Metrics } from './metrics.js';
 
 const require = createRequire(import.meta.url);
 
 /** A browser library's file from node_modules, to inline: the pages open from file:// with no network. */
+/** Script text safe inside a <script> element. */
+const inline = (js: string): string => js.replace(/<\/script/gi, '<\\/script');
 function library(pkg: string, file: string): string {
-  return readFileSync(path.join(path.dirname(require.resolve(pkg)), file), 'utf8').replace(/<\/script/gi, '<\\/script');
+  return inline(readFileSync(path.join(path.dirname(require.resolve(pkg)), file), 'utf8'));
 }
-// lightweight-charts exports only its ESM entry: its standalone build sits in dist/ beside package.json
-const lightweightCharts = () => library('lightweight-charts/package.json', 'dist/lightweight-charts.standalone.production.js');
 const chartJs = () => library('chart.js', 'chart.umd.min.js');
 const chartMatrix = () => library('chartjs-chart-matrix', 'chartjs-chart-matrix.min.js');
-
-function escapeHtml(s: string): string {
-  return s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
 
 const STYLE = `
   :root { --bg: #0f1419; --panel: #171d24; --fg: #d8dee6; --dim: #8893a0; --line: #2a323c; }
@@ -88,7 +82,7 @@ export function renderBacktestPage(d: BacktestPageData): string {
 <section><h2>Per-strategy equity (start + its PnL)</h2><div id="strategies" class="chart"></div></section>
 <section><h2>Metrics</h2>${metricsTable(cols)}</section>
 <section><h2>Assumptions</h2><table id="assumptions">${assumptions}</table></section>`,
-    `<script>${lightweightCharts()}</script>
+    `<script>${inline(chartsLibrary())}</script>
 <script>
 const DATA = ${scriptJson({ ts: d.equity.ts, nav: d.equity.nav_usd, strategies: d.equity.strategies })};
 const opts = { layout: { background: { color: '#171d24' }, textColor: '#d8dee6' }, grid: { vertLines: { color: '#2a323c' }, horzLines: { color: '#2a323c' } }, timeScale: { timeVisible: true }, autoSize: true };

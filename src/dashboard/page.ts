@@ -6,14 +6,14 @@ import type { DashboardData } from './model.js';
 const require = createRequire(import.meta.url);
 
 /** TradingView's lightweight-charts, standalone build, inlined so the page works from file:// with no network. */
-function chartsLibrary(): string {
+export function chartsLibrary(): string {
   // the package exports only its ESM entry; the standalone (UMD) build sits beside it in dist/
   const dist = path.join(path.dirname(require.resolve('lightweight-charts/package.json')), 'dist');
   return readFileSync(path.join(dist, 'lightweight-charts.standalone.production.js'), 'utf8');
 }
 
 /** JSON safe inside a <script> element. */
-function scriptJson(value: unknown): string {
+export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
@@ -21,8 +21,13 @@ function scriptJson(value: unknown): string {
  * The dashboard as one self-contained HTML page: styles, the charting library, the page's script and the
  * data are all inlined. Served over http (the dashboard service) it also refreshes itself from data.json.
  */
+/** Text safe inside HTML (element content and attribute values). */
+export function escapeHtml(s: string): string {
+  return s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 export function renderDashboardPage(data: DashboardData, opts: { title: string; refreshS: number }): string {
-  const title = opts.title.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const title = escapeHtml(opts.title);
   return `<!doctype html>
 <html lang="en">
 <head>

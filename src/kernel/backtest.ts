@@ -28,7 +28,7 @@ import { BarLoop, type BarExecution } from './bar-loop.js';
 import { replayEnvironment } from './environment.js';
 import { Kernel, type FillSource } from './kernel.js';
 import { backtestConfig, type BacktestConfig, type BacktestOverrides } from '../backtest/backtest-config.js';
-import { annualisationOf, metricsOf, type Annualisation, type Metrics } from '../backtest/metrics.js';
+import { annualisationOf, metricsOf, returnsOf, type Annualisation, type Metrics } from '../backtest/metrics.js';
 import { monteCarlo, type MonteCarloReport } from '../backtest/monte-carlo.js';
 import { TradeBook, type Trade } from '../backtest/trades.js';
 
@@ -269,8 +269,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const spanMs = n * barMs;
   const tot = (k: 'notional' | 'fees' | 'funding') => [...book.totals.values()].reduce((a, t) => a + t[k], 0);
   const curves = strategyCurves(bt.strategies, T, L, bt.navUsd, fillLog, fundingLog, (symbol) => seriesOf(symbol, data.base), data.base);
+  const barReturns = returnsOf(L, bt.navUsd);
   const blended = metricsOf({
-    startUsd: bt.navUsd, levels: L, returns: returnsOf(L, bt.navUsd), spanMs, annualisation, trades, exposedBars: curves.exposedAny,
+    startUsd: bt.navUsd, levels: L, returns: barReturns, spanMs, annualisation, trades, exposedBars: curves.exposedAny,
     notionalUsd: tot('notional'), feesUsd: tot('fees'), fundingUsd: tot('funding'),
   });
   const perStrategy: Record<string, Metrics> = {};
@@ -291,7 +292,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     startEquity: bt.navUsd, finalEquity: L[n - 1] ?? bt.navUsd, orders: { ...kernel.counts }, metrics: { blended, per_strategy: perStrategy }, trades,
     assumptions: assumptionsOf(bt, o.execution, annualisation, data.description, o.resumeNextDay === true),
     risk: { final_state: risk.state.trading_state, reason: risk.state.state_reason, events: riskEvents },
-    monte_carlo: o.monteCarlo === undefined || o.monteCarlo.simulations <= 0 ? null : monteCarlo(tradeReturnsOnEquity(trades, T, L, bt.navUsd), returnsOf(L, bt.navUsd), o.monteCarlo),
+    monte_carlo: o.monteCarlo === undefined || o.monteCarlo.simulations <= 0 ? null : monteCarlo(tradeReturnsOnEquity(trades, T, L, bt.navUsd), barReturns, o.monteCarlo),
     equity: { ts: picks.map((i) => T[i] as number), nav_usd: picks.map((i) => L[i] as number), strategies: Object.fromEntries([...curves.by].filter(([id]) => bt.strategies.includes(id)).map(([id, c]) => [id, picks.map((i) => c.levels[i] as number)])) },
     timing: { load_ms: loadMs, run_ms: runMs, wall_ms: wall.elapsedMs(), bars_per_s: n / (runMs / 1000), fast_path: quiet !== undefined, quiet_bars: quietBars, peak_rss_mb: process.resourceUsage().maxRSS / 1024 },
     files: {},
@@ -527,16 +528,6 @@ function tradeReturnsOnEquity(trades: readonly Trade[], T: Float64Array, L: Floa
     });
 }
 
-function returnsOf(levels: Float64Array, start: number): Float64Array {
-  const r = new Float64Array(levels.length);
-  let prev = start;
-  for (let i = 0; i < levels.length; i++) {
-    const v = levels[i] as number;
-    r[i] = v / prev - 1;
-    prev = v;
-  }
-  return r;
-}
 
 /** Every `stride`-th bar and the last: at most `max` points. */
 function sampleIndices(n: number, max: number): number[] {

@@ -1,4 +1,4 @@
-import { annualisationOf, metricsOf, type Metrics } from '../backtest/metrics.js';
+import { annualisationOf, metricsOf, returnsOf, type Metrics } from '../backtest/metrics.js';
 import { gridPoints, pointId, type SweepGrid, type SweepPoint } from '../backtest/sweep-grid.js';
 import { Stopwatch } from '../core/clock.js';
 import { writeJsonAtomic } from '../telemetry/atomic-json.js';
@@ -118,8 +118,7 @@ export async function runWalkForward(o: {
   const nav = Float64Array.from(curve, (c) => c[1]);
   let barMs = Infinity;
   for (let i = 1; i < ts.length; i++) barMs = Math.min(barMs, (ts[i] as number) - (ts[i - 1] as number));
-  const returns = new Float64Array(nav.length);
-  for (let i = 0; i < nav.length; i++) returns[i] = (nav[i] as number) / (i === 0 ? o.startNav : (nav[i - 1] as number)) - 1;
+  const returns = returnsOf(nav, o.startNav);
   const stride = Math.max(1, Math.ceil(ts.length / 2_000));
   const summary: WalkForwardSummary = {
     schema_version: 1, name: grid.name, strategy: grid.strategy, objective: grid.objective, stopped,
