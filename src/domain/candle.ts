@@ -54,17 +54,48 @@ export function candleAt(series: CandleSeries, i: number): Candle {
 
 /** The first `end` bars of a series, as views on the same arrays (no copy): bars from `end` on do not exist in it. */
 export function seriesHead(s: CandleSeries, end: number): CandleSeries {
-  return {
-    symbol: s.symbol,
-    timeframe: s.timeframe,
-    length: end,
-    openTimeMs: s.openTimeMs.subarray(0, end),
-    open: s.open.subarray(0, end),
-    high: s.high.subarray(0, end),
-    low: s.low.subarray(0, end),
-    close: s.close.subarray(0, end),
-    volume: s.volume.subarray(0, end),
-  };
+  return new SeriesHead(s, end);
+}
+
+/**
+ * The first `length` bars of a series, each column made (a view, no copy) when first read: a strategy
+ * deciding on a bar reads one or two of the six, and the kernel asks for a head every cycle.
+ */
+class SeriesHead implements CandleSeries {
+  private t: Float64Array | undefined;
+  private o: Float64Array | undefined;
+  private h: Float64Array | undefined;
+  private l: Float64Array | undefined;
+  private c: Float64Array | undefined;
+  private v: Float64Array | undefined;
+  constructor(
+    private readonly s: CandleSeries,
+    readonly length: number,
+  ) {}
+  get symbol(): string {
+    return this.s.symbol;
+  }
+  get timeframe(): Timeframe {
+    return this.s.timeframe;
+  }
+  get openTimeMs(): Float64Array {
+    return (this.t ??= this.s.openTimeMs.subarray(0, this.length));
+  }
+  get open(): Float64Array {
+    return (this.o ??= this.s.open.subarray(0, this.length));
+  }
+  get high(): Float64Array {
+    return (this.h ??= this.s.high.subarray(0, this.length));
+  }
+  get low(): Float64Array {
+    return (this.l ??= this.s.low.subarray(0, this.length));
+  }
+  get close(): Float64Array {
+    return (this.c ??= this.s.close.subarray(0, this.length));
+  }
+  get volume(): Float64Array {
+    return (this.v ??= this.s.volume.subarray(0, this.length));
+  }
 }
 
 /** Index of the last bar of `s` closed by `atMs` (open time + timeframe ≤ atMs), −1 when none. */

@@ -23,8 +23,8 @@ import { strategyPlugins } from '../strategies/registry.js';
 import { writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
 import { renderBacktestPage } from '../backtest/report-page.js';
 import { checkLookAhead, type LookAheadFinding } from '../backtest/look-ahead.js';
-import { BufferedJsonlWriter } from '../telemetry/jsonl-writer.js';
-import { BarLoop, type BarExecution } from './bar-loop.js';
+import { BufferedJsonlWriter, discardRecords } from '../telemetry/jsonl-writer.js';
+import { BarLoop, type CurveBuffer, type BarExecution } from './bar-loop.js';
 import { replayEnvironment } from './environment.js';
 import { Kernel, type FillSource } from './kernel.js';
 import { backtestConfig, type BacktestConfig, type BacktestOverrides } from '../backtest/backtest-config.js';
@@ -143,29 +143,40 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const { clock, venue, fills: venueFills } = replayEnvironment(config, bt.account, account, instruments, fromMs);
   const risk = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock, freshRiskState(fromMs));
   const out = o.outDir;
-  const orders = out === null ? { append: () => undefined, close: () => undefined } : new BufferedJsonlWriter(path.join(out, 'orders.jsonl'));
-  const vetoes = out === null ? { append: () => undefined, close: () => undefined } : new BufferedJsonlWriter(path.join(out, 'risk_vetoes.jsonl'));
+  const none = { ...discardRecords, close: () => undefined };
+  const orders = out === null ? none : new BufferedJsonlWriter(path.join(out, 'orders.jsonl'));
+  const vetoes = out === null ? none : new BufferedJsonlWriter(path.join(out, 'risk_vetoes.jsonl'));
   const strategyOf = (f: Fill): string => kernel.strategyOfOrder.get(f.clientOrderId) ?? kernel.owner.get(f.symbol)?.strategy ?? 'liquidation';
   const book = new TradeBook(strategyOf);
   const fillLog: { T: number; strategy: string; symbol: string; signed: number; price: number; fee: number }[] = [];
   const fundingLog: { T: number; strategy: string; paid: number }[] = [];
+  const booked = (got: Fill[]): Fill[] => {
+    for (const f of got) {
+      fillLog.push({ T: clock.nowMs(), strategy: book.holder(f.symbol) ?? strategyOf(f), symbol: f.symbol, signed: f.side === 'buy' ? f.qty : -f.qty, price: f.price, fee: f.feeUsd });
+      book.onFill(f);
+    }
+    return got;
+  };
+  // the replay's fills are the paper venue's, in this process: read at once (takeNow), or through the promise
   const fills: FillSource = {
     observe: (order) => venueFills.observe(order),
-    take: async () => {
-      const got = await venueFills.take();
-      for (const f of got) {
-        fillLog.push({ T: clock.nowMs(), strategy: book.holder(f.symbol) ?? strategyOf(f), symbol: f.symbol, signed: f.side === 'buy' ? f.qty : -f.qty, price: f.price, fee: f.feeUsd });
-        book.onFill(f);
-      }
-      return got;
-    },
+    take: async () => booked(await venueFills.take()),
+    takeNow: () => booked(venue.takeFills()),
   };
   const health = new RouterHealth(config.router_policy);
   const kernel: Kernel = new Kernel({
     config: () => config, fingerprint: () => fingerprint, accountId: bt.account, venueId: account.venue, venue, fills, clock, instruments, risk: () => risk, health, orders, vetoes, strategies: account.strategies,
   });
   const fundingEvents = new Map<string, readonly FundingRate[]>(data.universe.includes('BTCUSDT') ? [['BTCUSDT', loadBundledFunding()]] : []);
-  const quiet = o.fastPath === false ? undefined : quietCheck(bt, config, data.universe, seriesOf, kernel);
+  const tz = config.risk_limits.global.day_reset_timezone;
+  /** The assumed operator (--resume-next-day) acts at T: stopped by the daily loss limit on an earlier day. */
+  const operatorActs = (T: number) => {
+    const st = risk.state;
+    return o.resumeNextDay === true && st.trading_state === 'REDUCING' && st.state_reason.startsWith('daily loss') && dayOf(T, tz) !== dayOf(st.state_since_ms, tz);
+  };
+  const quietOnly = o.fastPath === false ? undefined : quietCheck(bt, config, data.universe, seriesOf, kernel);
+  // a bar where the operator acts is a full cycle, as every bar is without the fast path
+  const quiet = quietOnly === undefined || o.resumeNextDay !== true ? quietOnly : (T: number) => !operatorActs(T) && quietOnly(T);
   const loop = new BarLoop({
     config, kernel, venue, clock, risk, universe: data.universe, base: data.base, seriesOf, funding: fundingEvents, fundingIndex: new Map(), regimes: new DailyRegimes(o.stateDir, clock),
     execution: o.execution, quiet,
@@ -176,14 +187,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     },
   });
 
-  const times = new Float64Array(bars);
-  const levels = new Float64Array(bars);
-  let n = 0;
-  let quietBars = 0;
+  const curve: CurveBuffer = { times: new Float64Array(bars), levels: new Float64Array(bars), n: 0, quietBars: 0 };
   let stopped = false;
   const every = Math.max(1, Math.floor(bars / 100));
   const riskEvents: { ts: number; state: string; reason: string }[] = [];
-  const tz = config.risk_limits.global.day_reset_timezone;
   const noteRisk = () => {
     const st = risk.state;
     const last = riskEvents.at(-1);
@@ -193,21 +200,20 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   /** Before a full cycle: the assumed operator's resume on a new day after a daily-loss stop. */
   const operator = (T: number) => {
     noteRisk();
-    const st = risk.state;
-    if (o.resumeNextDay === true && st.trading_state === 'REDUCING' && st.state_reason.startsWith('daily loss') && dayOf(T, tz) !== dayOf(st.state_since_ms, tz)) {
+    if (operatorActs(T)) {
       clock.setMs(T);
       risk.resume('backtest --resume-next-day: an operator resumes at the next day');
       noteRisk();
     }
   };
   const record = (T: number, nav: number, wasQuiet: boolean) => {
-    times[n] = T;
-    levels[n] = nav;
-    if (wasQuiet) quietBars++;
-    n++;
+    curve.times[curve.n] = T;
+    curve.levels[curve.n] = nav;
+    if (wasQuiet) curve.quietBars++;
+    curve.n++;
   };
   const progress = async (): Promise<boolean> => {
-    o.onProgress?.(n, bars);
+    o.onProgress?.(curve.n, bars);
     if (o.stop === undefined) return false;
     await setImmediate();
     return o.stop.aborted;
@@ -220,8 +226,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       const tick = { closeTimeMs: 0, count: 1, series: [s], indices: new Int32Array(1) };
       let nextReport = every;
       for (let i = lo; i < hi; ) {
-        i = loop.skipQuiet(s, i, Math.min(hi, lo + nextReport), quiet, (T, nav) => record(T, nav, true));
-        if (n >= nextReport) {
+        i = loop.skipQuiet(s, i, Math.min(hi, lo + nextReport), quiet, curve);
+        if (curve.n >= nextReport) {
           nextReport += every;
           if (await progress()) {
             stopped = true;
@@ -233,17 +239,21 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
         tick.closeTimeMs = (s.openTimeMs[i] as number) + timeframeMs[s.timeframe];
         tick.indices[0] = i;
         operator(tick.closeTimeMs);
-        await loop.cycle(tick, n + 1);
+        await loop.cycle(tick, curve.n + 1);
         record(tick.closeTimeMs, venue.balanceNow().marginBalance, false);
         i++;
       }
-      if (!stopped) o.onProgress?.(n, bars);
+      if (!stopped) o.onProgress?.(curve.n, bars);
     } else
       for (const tick of feed.ticks()) {
         operator(tick.closeTimeMs);
-        const r = await loop.cycle(tick, n + 1);
-        record(r.T, r.quiet ? r.navUsd : venue.balanceNow().marginBalance, r.quiet);
-        if (n % every === 0 && (await progress())) {
+        // a quiet tick ends without a promise; the others decide
+        const nav = loop.quietTick(tick);
+        if (Number.isNaN(nav)) {
+          await loop.decideTick(tick, curve.n + 1);
+          record(tick.closeTimeMs, venue.balanceNow().marginBalance, false);
+        } else record(tick.closeTimeMs, nav, true);
+        if (curve.n % every === 0 && (await progress())) {
           stopped = true;
           break;
         }
@@ -256,8 +266,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const runMs = wall.elapsedMs() - loadMs;
 
   // results
-  const T = times.subarray(0, n);
-  const L = levels.subarray(0, n);
+  const { n, quietBars } = curve;
+  const T = curve.times.subarray(0, n);
+  const L = curve.levels.subarray(0, n);
   const lastT = T[n - 1] ?? fromMs;
   const closeAt = (symbol: string, atMs: number) => {
     const s = seriesOf(symbol, data.base);
@@ -350,16 +361,27 @@ interface Bars {
   readonly description: string;
 }
 
-function withAggregates(base: Map<string, CandleSeries>, tf: Exclude<Timeframe, '1m'>, where: string): Bars['seriesOf'] {
-  const cache = new Map<string, CandleSeries>();
+/**
+ * The series of each symbol at the base timeframe and, built from it on first use, at coarser ones. `memo`
+ * (a sweep worker's, kept across points) holds the built ones under `<memoKey>|<symbol>|<timeframe>`.
+ */
+function withAggregates(base: Map<string, CandleSeries>, tf: Exclude<Timeframe, '1m'>, where: string, memo: Map<string, CandleSeries> | undefined, memoKey: string): Bars['seriesOf'] {
+  // by timeframe, then symbol: asked several times a cycle, so no key string per call
+  const built = new Map<Timeframe, Map<string, CandleSeries>>();
   return (symbol, want) => {
     const s = base.get(symbol);
     if (s === undefined) throw new UsageError(`no bars of ${symbol} in ${where}`);
     if (want === tf) return s;
     if (timeframeMs[want] < timeframeMs[tf]) throw new UsageError(`${where} holds ${tf} bars; a ${want} strategy needs ${want} bars or finer`);
-    const key = `${symbol}|${want}`;
-    let agg = cache.get(key);
-    if (agg === undefined) cache.set(key, (agg = aggregateSeries(s, want).series));
+    let byTf = built.get(want);
+    if (byTf === undefined) built.set(want, (byTf = new Map()));
+    let agg = byTf.get(symbol);
+    if (agg === undefined) {
+      const key = `${memoKey}|${symbol}|${want}`;
+      agg = memo?.get(key) ?? aggregateSeries(s, want).series;
+      memo?.set(key, agg);
+      byTf.set(symbol, agg);
+    }
     return agg;
   };
 }
@@ -376,7 +398,7 @@ function cacheBars(stateDir: string, symbols: readonly string[], memo: Map<strin
     return series;
   };
   const base = new Map(universe.map((s) => [s, loadOnce(s)]));
-  return { universe, base: '1h', seriesOf: withAggregates(base, '1h', 'the candle cache'), description: `candle cache (bundled history and ${store.cacheFile('<SYMBOL>')}), 1h bars` };
+  return { universe, base: '1h', seriesOf: withAggregates(base, '1h', 'the candle cache', memo, 'cache'), description: `candle cache (bundled history and ${store.cacheFile('<SYMBOL>')}), 1h bars` };
 }
 
 /** A user's CSV: one symbol, its bar spacing read off the file (1h, 4h or 1d). */
@@ -393,7 +415,7 @@ function fileBars(file: string, bt: BacktestConfig, memo: Map<string, CandleSeri
   const key = `file|${file}|${symbol}`;
   const series = memo?.get(key) ?? parseCandleCsv(text, symbol, tf, file).series;
   memo?.set(key, series);
-  return { universe: [symbol], base: tf, seriesOf: withAggregates(new Map([[symbol, series]]), tf, file), description: `${file} (${series.length} ${tf} bars, as ${symbol})` };
+  return { universe: [symbol], base: tf, seriesOf: withAggregates(new Map([[symbol, series]]), tf, file, memo, key), description: `${file} (${series.length} ${tf} bars, as ${symbol})` };
 }
 
 function spacingOf(text: string, file: string): Exclude<Timeframe, '1m'> {
@@ -464,16 +486,16 @@ function strategyCurves(
 ): { by: Map<string, { levels: Float64Array; returns: Float64Array; exposed: number }>; exposedAny: number } {
   const n = T.length;
   const ids = [...new Set([...strategies, ...fills.map((f) => f.strategy)])];
-  const state = new Map(ids.map((id) => [id, { cash: 0, pos: new Map<string, number>(), prev: 0, levels: new Float64Array(n), returns: new Float64Array(n), exposed: 0 }]));
-  const cursors = new Map<string, number>();
+  // symbols by index: every strategy's quantities and every symbol's close at the bar in flat arrays (a
+  // sweep point marks 11 positions at each of 30,000 bars)
+  const symbols = [...new Set(fills.map((f) => f.symbol))];
+  const symbolIndex = new Map(symbols.map((x, k) => [x, k]));
+  const series = symbols.map(baseOf);
+  const cursor = new Int32Array(symbols.length).fill(-1);
+  const close = new Float64Array(symbols.length);
+  const state = new Map(ids.map((id) => [id, { cash: 0, qty: new Float64Array(symbols.length), held: 0, prev: 0, levels: new Float64Array(n), returns: new Float64Array(n), exposed: 0 }]));
+  const states = [...state.values()];
   const step = timeframeMs[base];
-  const closeAt = (symbol: string, t: number) => {
-    const s = baseOf(symbol);
-    let i = cursors.get(symbol) ?? -1;
-    while (i + 1 < s.length && (s.openTimeMs[i + 1] as number) + step <= t) i++;
-    cursors.set(symbol, i);
-    return s.close[i] ?? 0;
-  };
   let fi = 0;
   let gi = 0;
   let exposedAny = 0;
@@ -484,24 +506,35 @@ function strategyCurves(
       const st = state.get(f.strategy);
       if (st === undefined) continue;
       st.cash -= f.signed * f.price + f.fee;
-      const q = (st.pos.get(f.symbol) ?? 0) + f.signed;
-      if (Math.abs(q) < 1e-12) st.pos.delete(f.symbol);
-      else st.pos.set(f.symbol, q);
+      const k = symbolIndex.get(f.symbol) as number;
+      const was = st.qty[k] as number;
+      let q = was + f.signed;
+      if (Math.abs(q) < 1e-12) q = 0;
+      st.qty[k] = q;
+      st.held += (q !== 0 ? 1 : 0) - (was !== 0 ? 1 : 0);
     }
     while (gi < funding.length && (funding[gi]?.T ?? Infinity) <= t) {
       const g = funding[gi++] as (typeof funding)[number];
       const st = state.get(g.strategy);
       if (st !== undefined) st.cash += g.paid;
     }
+    // each symbol's close at t: its last bar closed by t
+    for (let k = 0; k < symbols.length; k++) {
+      const s = series[k] as CandleSeries;
+      let c = cursor[k] as number;
+      while (c + 1 < s.length && (s.openTimeMs[c + 1] as number) + step <= t) c++;
+      cursor[k] = c;
+      close[k] = c < 0 ? 0 : (s.close[c] as number);
+    }
     const before = i === 0 ? start : (nav[i - 1] as number);
     let any = false;
-    for (const st of state.values()) {
+    for (const st of states) {
       let value = st.cash;
-      for (const [symbol, q] of st.pos) value += q * closeAt(symbol, t);
+      if (st.held > 0) for (let k = 0; k < symbols.length; k++) if (st.qty[k] !== 0) value += (st.qty[k] as number) * (close[k] as number);
       st.levels[i] = start + value;
       st.returns[i] = (value - st.prev) / before;
       st.prev = value;
-      if (st.pos.size > 0) {
+      if (st.held > 0) {
         st.exposed++;
         any = true;
       }

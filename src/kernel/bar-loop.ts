@@ -1,3 +1,4 @@
+import { isoOfMs } from '../core/iso-time.js';
 import { Stopwatch, type ManualClock } from '../core/clock.js';
 import type { ConfigSet } from '../config/files.js';
 import { lastClosedIndex, seriesHead, type Candle, type CandleSeries } from '../domain/candle.js';
@@ -6,13 +7,13 @@ import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
 import type { ReplayTick } from '../market/replay-feed.js';
 import type { RiskEngine } from '../risk/risk-engine.js';
 import type { DailyRegimes } from '../screener/regime-models.js';
-import { collectSignals, type StrategySignal } from '../screener/signals.js';
+import { collectSignals, type SignalSources, type StrategySignal } from '../screener/signals.js';
 import type { PaperVenue } from '../venues/paper/paper-venue.js';
 import type { Kernel } from './kernel.js';
 
 /** The id a cycle's records carry: its number and the close it ran at. */
 export function cycleId(cycle: number, closeTimeMs: number): string {
-  return `c${cycle}-${new Date(closeTimeMs).toISOString()}`;
+  return `c${cycle}-${isoOfMs(closeTimeMs)}`;
 }
 
 /** How a decision taken at a bar's close is executed on bars (stated with every backtest report). */
@@ -49,6 +50,14 @@ export interface BarLoopDeps {
   readonly onFunding?: ((symbol: string, paidUsd: number) => void) | undefined;
 }
 
+/** The equity curve a backtest fills: close time and NAV of each bar, `n` so far, of which `quietBars` took the quiet path. */
+export interface CurveBuffer {
+  readonly times: Float64Array;
+  readonly levels: Float64Array;
+  n: number;
+  quietBars: number;
+}
+
 /** What one cycle of the loop did. */
 export interface CycleResult {
   readonly T: number;
@@ -69,11 +78,37 @@ export interface CycleResult {
 export class BarLoop {
   private readonly next = new Map<string, number>();
   private readonly bar: { -readonly [K in keyof Candle]: Candle[K] } = { symbol: '', timeframe: '1h', openTimeMs: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+  /** The earliest funding time not yet paid (−∞ until the first pass over the events). */
+  private fundingDueMs = Number.NEGATIVE_INFINITY;
+  /** The close the cycle decides at (read by `sources`). */
+  private T = 0;
+  /** What the strategies read at `T`: made once, not per cycle. */
+  private readonly sources: SignalSources = {
+    due: (tf) => this.T % timeframeMs[tf] === 0,
+    bars: (symbol, tf) => {
+      if (!this.d.universe.includes(symbol)) return undefined;
+      const s = this.d.seriesOf(symbol, tf);
+      const end = lastClosedIndex(s, this.T) + 1;
+      return end <= 0 ? undefined : seriesHead(s, end);
+    },
+    regime: (symbol) => this.d.regimes?.at(this.d.seriesOf(symbol, this.d.base), this.T) ?? null,
+  };
   constructor(private readonly d: BarLoopDeps) {}
 
   /** Runs the cycle numbered `cycle` (its records carry `cycleId(cycle, T)`). */
   async cycle(tick: ReplayTick, cycle: number): Promise<CycleResult> {
-    const { kernel, venue, risk } = this.d;
+    const nav = this.quietTick(tick);
+    if (!Number.isNaN(nav)) return { T: tick.closeTimeMs, navUsd: nav, decisionMs: 0, quiet: true };
+    return this.decideTick(tick, cycle);
+  }
+
+  /**
+   * The first half of a cycle, without a promise: the tick's bars move the paper market. When the tick is
+   * quiet (the `quiet` fast path), it is finished here — funding, NAV observed by risk — and its NAV is
+   * returned; otherwise NaN, and `decideTick` runs the rest of the cycle.
+   */
+  quietTick(tick: ReplayTick): number {
+    const { venue, risk } = this.d;
     const T = tick.closeTimeMs;
     this.d.clock.setMs(T);
     // 1. the bars that just closed move the paper market
@@ -93,14 +128,20 @@ export class BarLoop {
       venue.onBar(bar);
       this.next.set(s.symbol, i + 1);
     }
-    if (this.d.quiet !== undefined && !venue.hasUndeliveredFills() && this.d.quiet(T)) {
-      this.payFunding(T);
-      const nav = venue.navNow();
-      risk.observeNav(nav, T);
-      return { T, navUsd: nav, decisionMs: 0, quiet: true };
-    }
-    await kernel.beginCycle(cycleId(cycle, T));
-    await kernel.syncFills();
+    if (this.d.quiet === undefined || venue.hasUndeliveredFills() || !this.d.quiet(T)) return Number.NaN;
+    this.payFunding(T);
+    const nav = venue.navNow();
+    risk.observeNav(nav, T);
+    return nav;
+  }
+
+  /** The rest of a cycle whose tick `quietTick` moved the market with and found not quiet: fills, funding, NAV, decisions. */
+  async decideTick(tick: ReplayTick, cycle: number): Promise<CycleResult> {
+    const { kernel, venue, risk } = this.d;
+    const T = tick.closeTimeMs;
+    const begun = kernel.beginCycle(cycleId(cycle, T));
+    if (begun !== undefined) await begun;
+    if (venue.hasUndeliveredFills()) await kernel.syncFills();
     // 2. funding events that came due (a payment moves a position's margin: read the positions again)
     if (this.payFunding(T)) await kernel.refreshPositions();
     // 3. NAV
@@ -110,16 +151,8 @@ export class BarLoop {
     const { regimes, config } = this.d;
     const refitBefore = regimes?.refitMs ?? 0;
     const watch = new Stopwatch();
-    let signals = collectSignals(config, T, {
-      due: (tf) => T % timeframeMs[tf] === 0,
-      bars: (symbol, tf) => {
-        if (!this.d.universe.includes(symbol)) return undefined;
-        const s = this.d.seriesOf(symbol, tf);
-        const end = lastClosedIndex(s, T) + 1;
-        return end <= 0 ? undefined : seriesHead(s, end);
-      },
-      regime: (symbol) => regimes?.at(this.d.seriesOf(symbol, this.d.base), T) ?? null,
-    });
+    this.T = T;
+    let signals = collectSignals(config, T, this.sources);
     const signalMs = watch.elapsedMs();
     const navObserved = nav;
     if (this.d.execution === 'next_open') {
@@ -137,31 +170,74 @@ export class BarLoop {
   /**
    * Runs the quiet bars of one series from index `from` on (the only series the run trades): each bar
    * moves the mark, pays the funding that came due and has its NAV observed by risk, exactly as the quiet
-   * path of `cycle` does, with no tick and no promise per bar. Stops at the first bar that is not quiet
-   * (`quiet(T)` false, or an order or a liquidation the bar can reach) and returns its index, or `to`.
+   * path of `cycle` does, with no tick and no promise per bar, and its close time and NAV go to `curve`.
+   * Stops at the first bar that is not quiet (`quiet(T)` false, or an order or a liquidation the bar can
+   * reach) and returns its index, or `to`.
+   *
+   * While the account holds nothing, NAV is the wallet and cannot move: only the last bar's mark matters,
+   * no funding is paid, and risk sees the same NAV at every bar — a loss or drawdown limit it passes does
+   * so at the first bar, and a new day starts at that same NAV — so risk observes the first bar (before the
+   * next is asked whether it is quiet) and the last, which leaves it exactly as observing each would.
    */
-  skipQuiet(s: CandleSeries, from: number, to: number, quiet: (T: number) => boolean, onQuietBar: (T: number, navUsd: number) => void): number {
+  skipQuiet(s: CandleSeries, from: number, to: number, quiet: (T: number) => boolean, curve: CurveBuffer): number {
     const { venue, risk } = this.d;
     if (venue.hasUndeliveredFills()) return from;
     const step = timeframeMs[s.timeframe];
     const symbol = s.symbol;
+    const open = s.openTimeMs;
+    const { times, levels } = curve;
     let i = from;
+    if (venue.isFlat()) {
+      const nav = venue.navNow();
+      for (; i < to; i++) {
+        const T = (open[i] as number) + step;
+        if (!quiet(T)) break;
+        // the first bar: where a limit this NAV passes is passed (and seen by the next bar's `quiet`)
+        if (i === from) risk.observeNav(nav, T);
+        times[curve.n] = T;
+        levels[curve.n] = nav;
+        curve.n++;
+      }
+      if (i > from) {
+        curve.quietBars += i - from;
+        const firstT = (open[from] as number) + step;
+        const lastT = (open[i - 1] as number) + step;
+        venue.quietBar(symbol, s.low[i - 1] as number, s.high[i - 1] as number, s.close[i - 1] as number);
+        this.d.clock.setMs(lastT);
+        if (this.d.funding.size > 0) this.payFunding(lastT);
+        if (lastT !== firstT) risk.observeNav(nav, lastT);
+        this.next.set(symbol, i);
+      }
+      return i;
+    }
     for (; i < to; i++) {
-      const T = (s.openTimeMs[i] as number) + step;
+      const T = (open[i] as number) + step;
       if (!quiet(T) || !venue.quietBar(symbol, s.low[i] as number, s.high[i] as number, s.close[i] as number)) break;
-      this.d.clock.setMs(T);
-      if (this.d.funding.size > 0) this.payFunding(T);
+      // nothing else in a quiet bar reads the clock: it moves for funding (its records carry the time), and at the end
+      if (this.d.funding.size > 0) {
+        this.d.clock.setMs(T);
+        this.payFunding(T);
+      }
       const nav = venue.navNow();
       risk.observeNav(nav, T);
-      onQuietBar(T, nav);
+      times[curve.n] = T;
+      levels[curve.n] = nav;
+      curve.n++;
     }
-    if (i > from) this.next.set(symbol, i);
+    curve.quietBars += i - from;
+    if (i > from) {
+      this.d.clock.setMs((open[i - 1] as number) + step);
+      this.next.set(symbol, i);
+    }
     return i;
   }
 
   /** Pays the funding events due by T; whether any payment was made. */
   private payFunding(T: number): boolean {
+    // nothing is due before the earliest unpaid event (the per-symbol walk is for when something is)
+    if (T < this.fundingDueMs) return false;
     let paidAny = false;
+    let due = Number.POSITIVE_INFINITY;
     for (const [symbol, events] of this.d.funding) {
       let j = this.d.fundingIndex.get(symbol) ?? events.findIndex((f) => f.fundingTimeMs > T - 3_600_000);
       while (j >= 0 && j < events.length && (events[j]?.fundingTimeMs ?? Infinity) <= T) {
@@ -173,7 +249,9 @@ export class BarLoop {
         j++;
       }
       this.d.fundingIndex.set(symbol, j);
+      if (j >= 0 && j < events.length) due = Math.min(due, (events[j] as FundingRate).fundingTimeMs);
     }
+    this.fundingDueMs = due;
     return paidAny;
   }
 

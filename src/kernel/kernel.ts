@@ -34,8 +34,23 @@ export type KernelState = z.infer<typeof KernelStateSchema>;
 export interface FillSource {
   /** Fills since the last call, oldest first. `realizedPnlUsd` may be NaN when the source cannot know it. */
   take(): Promise<Fill[]>;
+  /** `take` without a promise, where the fills are in this process (the paper venue). */
+  takeNow?(): Fill[];
   /** An order as last seen (placed, polled, cancelled): a source that reads fills off orders learns here. */
   observe(order: Order): void;
+}
+
+const strategyIds = new WeakMap<ConfigSet['strategy_registry'], string[]>();
+
+/** The strategy's position in the registry (part of every client order id), the id list made once per registry. */
+function strategyIndexOf(config: ConfigSet, strategy: string): number {
+  const registry = config.strategy_registry;
+  let ids = strategyIds.get(registry);
+  if (ids === undefined) {
+    ids = Object.keys(registry.strategies);
+    strategyIds.set(registry, ids);
+  }
+  return ids.indexOf(strategy);
 }
 
 /** A record the kernel writes before an order leaves (the live write-ahead journal). */
@@ -119,11 +134,11 @@ export class Kernel {
   }
 
   /** Starts a cycle: the id its records carry, and the venue's positions as they stand. */
-  async beginCycle(cycleId: string): Promise<void> {
+  beginCycle(cycleId: string): Promise<void> | undefined {
     this.cycleId = cycleId;
     const horizon = this.d.clock.nowMs() - 2 * 86_400_000;
     for (const [id, at] of this.seen) if (at < horizon) this.seen.delete(id);
-    await this.refreshPositions();
+    return this.refreshPositions();
   }
 
   /** Whether this run has seen the order with this client id (placed it, or adopted it). */
@@ -147,21 +162,21 @@ export class Kernel {
 
   /** Records the fills the venue reported since the last call (and returns them); a position closed by its stop loses its owner. */
   async syncFills(): Promise<Fill[]> {
-    const fills = await this.d.fills.take();
+    const fills = this.d.fills.takeNow?.() ?? (await this.d.fills.take());
     if (fills.length === 0) return fills;
     for (const f of fills) {
       const strategy = this.strategyOfOrder.get(f.clientOrderId) ?? this.owner.get(f.symbol)?.strategy ?? 'liquidation';
-      const order = f.liquidation ? undefined : await this.d.venue.fetchOrder(f.symbol, f.clientOrderId);
+      const order = f.liquidation || this.d.orders.discards === true ? undefined : await this.d.venue.fetchOrder(f.symbol, f.clientOrderId);
       if (order !== undefined) {
         const event = order.filledQty >= order.qty ? 'order.filled' : 'order.partially_filled';
-        this.d.orders.append(orderEvent(order, this.d.instruments.get(f.symbol), this.ctxOf(strategy), { fill: f, event }));
+        this.write(order, strategy, { fill: f, event });
       }
       this.counts.filled++;
       const held = this.positions.get(f.symbol);
       const realized = Number.isNaN(f.realizedPnlUsd) ? realizedOf(held, f) : f.realizedPnlUsd;
       if (realized !== 0) this.d.risk().observeClose(f.symbol, realized, this.d.clock.nowMs());
     }
-    for (const [id, order] of this.endAfterFills) this.d.orders.append(orderEvent(order, this.d.instruments.get(order.symbol), this.ctxOf(this.strategyOfOrder.get(id) ?? 'unknown')));
+    for (const [id, order] of this.endAfterFills) this.write(order, this.strategyOfOrder.get(id) ?? 'unknown');
     this.endAfterFills.clear();
     await this.refreshPositions();
     for (const f of fills) {
@@ -184,9 +199,8 @@ export class Kernel {
     const watch = new Stopwatch();
     let venueMs = 0;
     const mine = this.d.strategies === undefined ? signals : signals.filter((x) => this.d.strategies?.includes(x.strategy));
-    const ordered = [...mine].sort((a, b) => b.signal.strength - a.signal.strength || a.strategy.localeCompare(b.strategy) || a.signal.symbol.localeCompare(b.signal.symbol));
-    const strategyIds = Object.keys(config.strategy_registry.strategies);
-    const idOf = (strategy: string, symbol: string, kind: 'e' | 'x' | 's') => `h${Math.floor(T / 3_600_000).toString(36)}-${strategyIds.indexOf(strategy)}-${symbol}-${kind}`;
+    const ordered = mine.length <= 1 ? mine : [...mine].sort((a, b) => b.signal.strength - a.signal.strength || a.strategy.localeCompare(b.strategy) || a.signal.symbol.localeCompare(b.signal.symbol));
+    const idOf = (strategy: string, symbol: string, kind: 'e' | 'x' | 's') => `h${Math.floor(T / 3_600_000).toString(36)}-${strategyIndexOf(config, strategy)}-${symbol}-${kind}`;
     let interrupted = false;
     for (const { strategy, settings, signal, price } of ordered) {
       if (this.d.stop?.aborted === true) {
@@ -235,11 +249,12 @@ export class Kernel {
       const rawStop = stopPriceOf(settings, want > 0 ? 1 : -1, price, atr);
       const stopPrice = rawStop === null ? null : inst.roundPrice(rawStop, want > 0 ? 'buy' : 'sell');
       const intent = { strategy, symbol, venue: this.d.venueId, side: size.side, qty: size.qty, price, reduceOnly: false, leverage: size.leverage, stopPrice };
-      const decision = this.d.risk().check(intent, await this.portfolio(nav, T));
+      const openNow = this.d.venue.openOrderCountNow?.();
+      const decision = this.d.risk().check(intent, openNow === undefined ? await this.portfolio(nav, T) : this.portfolioOf(nav, T, openNow));
       const vetoCtx = { tsMs: T, cycleId: this.cycleId, account: this.d.accountId, configFingerprint: this.d.fingerprint() };
       if (size.qty <= 0 || decision.type === 'denied') {
         const denied = decision.type === 'denied' ? decision : { type: 'denied' as const, reasons: ['min_notional' as const], details: { nav_pct: size.navPct } };
-        this.d.vetoes.append(vetoRecordOf(denied, intent, vetoCtx));
+        if (this.d.vetoes.discards !== true) this.d.vetoes.append(vetoRecordOf(denied, intent, vetoCtx));
         this.counts.vetoed++;
         continue;
       }
@@ -251,7 +266,7 @@ export class Kernel {
       this.strategyOfOrder.set(entryId, strategy);
       const routed = await this.router.route({ clientOrderId: entryId, symbol, side: size.side, qty: size.qty, reduceOnly: false, urgent: false, decisionPrice: price });
       if (routed.blocked !== null) {
-        this.d.vetoes.append({ ...vetoRecordOf({ type: 'denied', reasons: ['router_blocked'], details: { reason: routed.blocked } }, intent, vetoCtx), stage: 'router' });
+        if (this.d.vetoes.discards !== true) this.d.vetoes.append({ ...vetoRecordOf({ type: 'denied', reasons: ['router_blocked'], details: { reason: routed.blocked } }, intent, vetoCtx), stage: 'router' });
         this.counts.vetoed++;
         venueMs += sent.elapsedMs();
         continue;
@@ -283,8 +298,12 @@ export class Kernel {
 
   /** The risk engine's view of the account. */
   async portfolio(nav: number, T: number): Promise<PortfolioView> {
+    return this.portfolioOf(nav, T, (await this.d.venue.fetchOpenOrders()).length);
+  }
+
+  private portfolioOf(nav: number, T: number, openOrders: number): PortfolioView {
     return {
-      navUsd: nav, navTsMs: T, openOrders: (await this.d.venue.fetchOpenOrders()).length,
+      navUsd: nav, navTsMs: T, openOrders,
       positions: this.heldPositions().map((p) => ({ symbol: p.symbol, strategy: this.owner.get(p.symbol)?.strategy ?? 'unknown', qty: p.qty, markPrice: p.markPrice })),
     };
   }
@@ -313,8 +332,21 @@ export class Kernel {
     };
   }
 
-  async refreshPositions(): Promise<void> {
-    this.positions = new Map((await this.d.venue.fetchPositions()).filter((p) => p.qty !== 0).map((p) => [p.symbol, p]));
+  /**
+   * Reads the venue's positions. An in-process venue answers at once and no promise is made (`undefined`:
+   * a backtest's hot loop skips the await); otherwise the promise of the venue's answer.
+   */
+  refreshPositions(): Promise<void> | undefined {
+    const now = this.d.venue.positionsNow?.();
+    if (now !== undefined) {
+      this.setPositions(now);
+      return undefined;
+    }
+    return this.d.venue.fetchPositions().then((list) => this.setPositions(list));
+  }
+
+  private setPositions(list: readonly Position[]): void {
+    this.positions = new Map(list.filter((p) => p.qty !== 0).map((p) => [p.symbol, p]));
   }
 
   /** Writes an order's event the first time the router reports it, and its end (cancel, expiry) after. */
@@ -322,29 +354,32 @@ export class Kernel {
     this.d.fills.observe(order);
     const strategy = this.strategyOfOrder.get(order.clientOrderId) ?? this.strategyOfOrder.get(order.clientOrderId.replace(/\.(\d+|t)$/, '')) ?? 'unknown';
     this.strategyOfOrder.set(order.clientOrderId, strategy);
-    const inst = this.d.instruments.get(order.symbol);
-    const ctx = this.ctxOf(strategy);
     if (!this.seen.has(order.clientOrderId)) {
       this.seen.set(order.clientOrderId, this.d.clock.nowMs());
       if (order.status === 'rejected') {
-        this.d.orders.append(orderEvent(order, inst, ctx, { event: 'order.rejected', latencyMs }));
+        this.write(order, strategy, { event: 'order.rejected', latencyMs });
         this.counts.rejected++;
         return;
       }
       this.counts.submitted++;
-      this.d.orders.append(orderEvent(order, inst, ctx, { event: 'order.submitted', latencyMs }));
-      if (order.status === 'new' || order.status === 'partially_filled') this.d.orders.append(orderEvent(order, inst, ctx, { event: 'order.acknowledged', latencyMs }));
+      this.write(order, strategy, { event: 'order.submitted', latencyMs });
+      if (order.status === 'new' || order.status === 'partially_filled') this.write(order, strategy, { event: 'order.acknowledged', latencyMs });
     }
     // fills are written by syncFills; an order's end (cancel, expiry) here, or after its last fill when it had some
     if (order.status === 'canceled' || order.status === 'expired') {
       if (order.filledQty > 0) this.endAfterFills.set(order.clientOrderId, order);
-      else this.d.orders.append(orderEvent(order, inst, ctx));
+      else this.write(order, strategy);
     }
   }
 
   private emitCancel(order: Order, strategy: string): void {
     this.d.fills.observe(order);
-    if (order.reject === null) this.d.orders.append(orderEvent(order, this.d.instruments.get(order.symbol), this.ctxOf(strategy), { event: 'order.canceled' }));
+    if (order.reject === null) this.write(order, strategy, { event: 'order.canceled' });
+  }
+
+  /** An orders.jsonl record of the order as it stands (not built where records are discarded). */
+  private write(order: Order, strategy: string, opts?: Parameters<typeof orderEvent>[3]): void {
+    if (this.d.orders.discards !== true) this.d.orders.append(orderEvent(order, this.d.instruments.get(order.symbol), this.ctxOf(strategy), opts));
   }
 
   private ctxOf(strategy: string) {
@@ -363,7 +398,7 @@ function realizedOf(held: Position | undefined, f: Fill): number {
 
 /** The paper venue reports its fills itself. */
 export function paperFills(venue: { takeFills(): Fill[] }): FillSource {
-  return { take: () => Promise.resolve(venue.takeFills()), observe: () => undefined };
+  return { take: () => Promise.resolve(venue.takeFills()), takeNow: () => venue.takeFills(), observe: () => undefined };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { isoDateOfDay } from '../core/iso-time.js';
 import type { RiskLimitsConfig } from '../config/schemas/risk-limits.js';
 import type { StrategyConfig } from '../config/schemas/strategy-config.js';
 import type { Instrument } from '../domain/instrument.js';
@@ -230,39 +231,40 @@ export class RiskEngine {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 const DAY_MS = 86_400_000;
 /** Per zone: the UTC day last asked about and the zone's offset through it (null when it changes that day). */
 const zoneDays = new Map<string, { utcDay: number; offsetMs: number | null; localDay: number; date: string }>();
-const dateOfDay = new Map<number, string>();
-/** The last answer and the span of instants it holds for. */
-let last = { zone: '', fromMs: 0, toMs: 0, date: '' };
+/** The last answer and the span of instants it holds for (updated in place: a backtest asks once a bar). */
+const last = { zone: '', fromMs: 0, toMs: 0, date: '' };
 
 /** The calendar date (YYYY-MM-DD) of `ms` in `timeZone`; one Intl call per zone and UTC day, not per call. */
 export function dayOf(ms: number, timeZone: string): string {
   if (timeZone === last.zone && ms >= last.fromMs && ms < last.toMs) return last.date;
   const utcDay = Math.floor(ms / DAY_MS);
   let z = zoneDays.get(timeZone);
-  if (z?.utcDay !== utcDay) {
+  if (z === undefined) {
+    z = { utcDay: Number.NaN, offsetMs: null, localDay: Number.NaN, date: '' };
+    zoneDays.set(timeZone, z);
+  }
+  if (z.utcDay !== utcDay) {
     const start = offsetOf(utcDay * DAY_MS, timeZone);
     // a zone changes its offset at most once a day: equal at both ends means constant all day
-    z = { utcDay, offsetMs: start === offsetOf((utcDay + 1) * DAY_MS - 1, timeZone) ? start : null, localDay: Number.NaN, date: '' };
-    zoneDays.set(timeZone, z);
+    z.utcDay = utcDay;
+    z.offsetMs = start === offsetOf((utcDay + 1) * DAY_MS - 1, timeZone) ? start : null;
+    z.localDay = Number.NaN;
   }
   if (z.offsetMs === null) return dateFormatterOf(timeZone).format(ms);
   const localDay = Math.floor((ms + z.offsetMs) / DAY_MS);
-  if (z.localDay === localDay) return z.date;
-  let date = dateOfDay.get(localDay);
-  if (date === undefined) {
-    date = new Date(localDay * DAY_MS).toISOString().slice(0, 10);
-    if (dateOfDay.size > 10_000) dateOfDay.clear();
-    dateOfDay.set(localDay, date);
+  if (z.localDay !== localDay) {
+    z.localDay = localDay;
+    z.date = isoDateOfDay(localDay);
   }
-  z.localDay = localDay;
-  z.date = date;
   // where this date holds with this offset: the local day within the UTC day
-  last = { zone: timeZone, fromMs: Math.max(utcDay * DAY_MS, localDay * DAY_MS - z.offsetMs), toMs: Math.min((utcDay + 1) * DAY_MS, (localDay + 1) * DAY_MS - z.offsetMs), date };
-  return date;
+  last.zone = timeZone;
+  last.fromMs = Math.max(utcDay * DAY_MS, localDay * DAY_MS - z.offsetMs);
+  last.toMs = Math.min((utcDay + 1) * DAY_MS, (localDay + 1) * DAY_MS - z.offsetMs);
+  last.date = z.date;
+  return z.date;
 }
 
 function dateFormatterOf(timeZone: string): Intl.DateTimeFormat {

@@ -28,9 +28,7 @@ export interface SignalSources {
  */
 export function collectSignals(config: ConfigSet, atMs: number, src: SignalSources): StrategySignal[] {
   const out: StrategySignal[] = [];
-  for (const [id, entry] of Object.entries(config.strategy_registry.strategies)) {
-    const settings = config.strategy_config.strategies[id];
-    if (!entry.enabled || settings === undefined || settings.timeframe === '1m') continue;
+  for (const { id, entry, settings } of deciders(config)) {
     const tf = settings.timeframe;
     if (src.due !== undefined && !src.due(tf)) continue;
     const instance = instanceOf(entry.plugin, settings);
@@ -53,6 +51,22 @@ export function collectSignals(config: ConfigSet, atMs: number, src: SignalSourc
     for (const signal of instance.onBar(ctx)) out.push({ strategy: id, settings, signal, price: views.get(signal.symbol)?.close.at(-1) ?? Number.NaN });
   }
   return out;
+}
+
+type Decider = { id: string; entry: ConfigSet['strategy_registry']['strategies'][string]; settings: StrategySettings & { timeframe: Exclude<Timeframe, '1m'> } };
+const decidersOf = new WeakMap<ConfigSet, readonly Decider[]>();
+
+/** The enabled strategies that decide on bars (not 1m), in registry order: found once per config (asked every cycle). */
+function deciders(config: ConfigSet): readonly Decider[] {
+  let list = decidersOf.get(config);
+  if (list === undefined) {
+    list = Object.entries(config.strategy_registry.strategies).flatMap(([id, entry]) => {
+      const settings = config.strategy_config.strategies[id];
+      return !entry.enabled || settings === undefined || settings.timeframe === '1m' ? [] : [{ id, entry, settings: settings as Decider['settings'] }];
+    });
+    decidersOf.set(config, list);
+  }
+  return list;
 }
 
 /** Instances by the settings object they were made from: config objects are immutable, and an instance decides bar after bar. */

@@ -28,7 +28,12 @@ export interface OpenReport {
 /** Where records go, one JSON object per line (the kernel writes orders and vetoes to one). */
 export interface RecordSink {
   append(record: unknown): void;
+  /** Nothing is kept (a backtest without files, a sweep point): a writer may skip building the records. */
+  readonly discards?: true;
 }
+
+/** The sink of records nobody reads. */
+export const discardRecords: RecordSink = { append: () => undefined, discards: true };
 
 export class JsonlWriter implements RecordSink {
   private fd: number | undefined;

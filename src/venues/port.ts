@@ -34,4 +34,8 @@ export interface Venue {
   fetchBalance(): Promise<Balance>;
   /** Sets the leverage used by new positions on `symbol`. */
   setLeverage(symbol: string, leverage: number): Promise<void>;
+  /** An in-process venue (paper) answers `fetchPositions` at once: the kernel reads this instead of awaiting a round trip. */
+  positionsNow?(): Position[];
+  /** An in-process venue's number of open orders, at once. */
+  openOrderCountNow?(): number;
 }

@@ -160,6 +160,34 @@ describe('hedge backtest skips quiet bars of several symbols exactly', () => {
   });
 });
 
+describe('hedge backtest skips flat stretches of one symbol exactly', () => {
+  it('a configured long-flat sma-cross with tight risk limits and an operator: byte-identical files and the same risk events as every bar', async () => {
+    // long-flat: half the time the account holds nothing (the stretch the fast path runs without a mark or NAV per bar);
+    // a protective stop rests while in a position; a 0.5 % daily loss limit and --resume-next-day move the trading state
+    const cfg = configCopy([
+      { file: 'strategy_registry.json', patch: { strategies: { 'sma-cross-1h': { plugin: 'sma-cross', enabled: true, stage: 'paper', version: '1.0.0', description: 'SMA crossover', owner: 'research', tags: [] } } } },
+      {
+        file: 'strategy_config.json',
+        patch: { strategies: { 'sma-cross-1h': { timeframe: '1h', symbols: ['BTCUSDT'], leverage: 1, max_nav_pct: 20, trade_nav_percentage: 10, max_trade_nav_pct: 10, stop: { type: 'pct', pct: 3 }, params: { fast: 10, slow: 30, mode: 'long-flat' } } } },
+      },
+      { file: 'risk_limits.json', patch: { global: { daily_loss_limit_pct: 0.5 }, per_strategy: { 'sma-cross-1h': { max_leverage: 1 } } } },
+    ]);
+    const t = tempDir();
+    const args = ['--strategy', 'sma-cross-1h', '--symbols', 'BTCUSDT', '--from', '2022-01-01', '--to', '2023-01-01', '--resume-next-day', '--config-dir', cfg.dir];
+    const [fast, full] = await Promise.all([backtest(args, path.join(t.dir, 'a')), backtest([...args, '--every-bar'], path.join(t.dir, 'b'))]);
+    expect(fast.timing.fast_path).toBe(true);
+    // bars in a position are full cycles here (the resting stop could fill): the quiet ones are the flat stretches
+    expect(fast.timing.quiet_bars).toBeGreaterThan(fast.cycles * 0.4);
+    expect(fast.orders.filled).toBeGreaterThan(100);
+    expect(fast.risk.events.length).toBeGreaterThan(2);
+    expect(fast.risk).toEqual(full.risk);
+    const read = (d: string, f: string) => readFileSync(path.join(t.dir, d, 'run', f), 'utf8');
+    for (const f of ['orders.jsonl', 'risk_vetoes.jsonl', 'equity.csv', 'trades.jsonl']) expect(read('a', f), f).toBe(read('b', f));
+    t.cleanup();
+    cfg.cleanup();
+  });
+});
+
 describe('hedge backtest progress for machines', () => {
   it('--progress json writes increasing progress events on stderr, ending at the total', async () => {
     const t = tempDir();

@@ -1,8 +1,8 @@
 /**
  * Run by `npm run bench` in a process of its own. `gen <state-dir> <bars>` writes a seeded random walk of
  * 1h bars into the candle cache of <state-dir> as ATOMUSDT (a USD-M symbol with no bundled history, so the
- * cache holds only the walk). `warm <state-dir>` runs the reference strategy over it three times in this
- * process and prints the kernel's throughput of each run (the third is the steady state).
+ * cache holds only the walk). `warm <state-dir>` runs the reference strategy over it eight times in this
+ * process and prints the kernel's throughput of each run (the first four warm V8 up).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -49,7 +49,7 @@ if (mode === 'gen') {
 } else {
   const loaded = loadConfig({ configDir: defaultConfigDir });
   const runs = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 8; i++) {
     const r = await runBacktest({
       loaded, stateDir: dir, execution: 'close', outDir: null, strategies: ['sma-cross'], params: ['fast=20', 'slow=50'], symbols: [WALK_SYMBOL], timeframe: '1h', fee: 0.0004, navUsd: 10_000,
     });

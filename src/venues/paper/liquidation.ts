@@ -2,7 +2,12 @@ import type { LeverageBracket } from '../../domain/instrument.js';
 
 /** The bracket whose notional range holds `notional` (the last one above every cap). */
 export function bracketFor(brackets: readonly LeverageBracket[], notional: number): LeverageBracket | undefined {
-  return brackets.find((b) => notional >= b.notionalFloor && notional < b.notionalCap) ?? brackets.at(-1);
+  // a loop, not `find` with a closure: asked for every bar a position is held
+  for (let k = 0; k < brackets.length; k++) {
+    const b = brackets[k] as LeverageBracket;
+    if (notional >= b.notionalFloor && notional < b.notionalCap) return b;
+  }
+  return brackets.at(-1);
 }
 
 /** Maintenance margin of a position of `notional` USD: notional × maintMarginRatio − cum (Binance). */

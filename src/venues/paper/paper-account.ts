@@ -31,7 +31,10 @@ export interface FillEffect {
 export class PaperAccount {
   private wallet: number;
   private readonly positions = new Map<string, PositionState>();
-  private readonly marks = new Map<string, number>();
+  /** Marks in boxes updated in place: a backtest moves a mark every bar, and a number stored in a Map is a new heap object each time. */
+  private readonly marks = new Map<string, { price: number }>();
+  /** The positions with their marks, for NAV every bar; rebuilt after a position or a symbol's first mark changes the set. */
+  private held: { pos: PositionState; mark: { price: number } | undefined }[] | null = null;
 
   constructor(startingBalanceUsd: number) {
     this.wallet = startingBalanceUsd;
@@ -39,7 +42,7 @@ export class PaperAccount {
 
   /** The account as plain data (a deep copy). */
   snapshot(): PaperAccountState {
-    return { wallet: this.wallet, positions: [...this.positions].map(([k, v]) => [k, { ...v }]), marks: [...this.marks] };
+    return { wallet: this.wallet, positions: [...this.positions].map(([k, v]) => [k, { ...v }]), marks: [...this.marks].map(([k, m]) => [k, m.price]) };
   }
 
   /** Replaces the account's state with a snapshot. */
@@ -48,14 +51,24 @@ export class PaperAccount {
     this.positions.clear();
     for (const [k, v] of state.positions) this.positions.set(k, { ...v });
     this.marks.clear();
-    for (const [k, v] of state.marks) this.marks.set(k, v);
+    for (const [k, v] of state.marks) this.marks.set(k, { price: v });
+    this.held = null;
   }
 
   setMark(symbol: string, price: number): void {
-    this.marks.set(symbol, price);
+    const m = this.marks.get(symbol);
+    if (m !== undefined) m.price = price;
+    else {
+      this.marks.set(symbol, { price });
+      this.held = null;
+    }
   }
   markOf(symbol: string): number | undefined {
-    return this.marks.get(symbol);
+    return this.marks.get(symbol)?.price;
+  }
+  /** Whether no position is held. */
+  isFlat(): boolean {
+    return this.positions.size === 0;
   }
   /** Signed quantity held on `symbol`. */
   qtyOf(symbol: string): number {
@@ -66,6 +79,7 @@ export class PaperAccount {
   applyFill(symbol: string, side: OrderSide, qty: number, price: number, feeUsd: number, leverage: number): FillEffect {
     const signed = side === 'buy' ? qty : -qty;
     const pos = this.positions.get(symbol) ?? { qty: 0, entryPrice: 0, leverage, margin: 0 };
+    this.held = null;
     this.wallet -= feeUsd;
     let realized = 0;
     let closed = 0;
@@ -116,6 +130,7 @@ export class PaperAccount {
     const pos = this.positions.get(symbol);
     if (pos === undefined) return { qty: 0, realizedPnlUsd: 0 };
     this.positions.delete(symbol);
+    this.held = null;
     this.wallet -= pos.margin;
     return { qty: pos.qty, realizedPnlUsd: -pos.margin };
   }
@@ -123,7 +138,7 @@ export class PaperAccount {
   position(symbol: string, brackets: readonly LeverageBracket[]): Position | undefined {
     const pos = this.positions.get(symbol);
     if (pos === undefined) return undefined;
-    const mark = this.marks.get(symbol) ?? pos.entryPrice;
+    const mark = this.marks.get(symbol)?.price ?? pos.entryPrice;
     return {
       symbol,
       qty: pos.qty,
@@ -142,8 +157,12 @@ export class PaperAccount {
 
   /** wallet + unrealised PnL at mark, summed as `balance` sums it. */
   marginBalance(): number {
+    const held = (this.held ??= [...this.positions].map(([symbol, pos]) => ({ pos, mark: this.marks.get(symbol) })));
     let upnl = 0;
-    for (const [symbol, pos] of this.positions) upnl += ((this.marks.get(symbol) ?? pos.entryPrice) - pos.entryPrice) * pos.qty;
+    for (let k = 0; k < held.length; k++) {
+      const { pos, mark } = held[k] as (typeof held)[number];
+      upnl += ((mark?.price ?? pos.entryPrice) - pos.entryPrice) * pos.qty;
+    }
     return this.wallet + upnl;
   }
 
@@ -151,7 +170,7 @@ export class PaperAccount {
     let upnl = 0;
     let posted = 0;
     for (const [symbol, pos] of this.positions) {
-      upnl += ((this.marks.get(symbol) ?? pos.entryPrice) - pos.entryPrice) * pos.qty;
+      upnl += ((this.marks.get(symbol)?.price ?? pos.entryPrice) - pos.entryPrice) * pos.qty;
       posted += pos.margin;
     }
     return {

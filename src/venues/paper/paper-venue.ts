@@ -196,6 +196,11 @@ export class PaperVenue implements Venue {
     return mark === undefined ? 0 : this.account.applyFunding(symbol, rate, mark);
   }
 
+  /** Whether the account holds no position and has no open order (its NAV cannot move with the market). */
+  isFlat(): boolean {
+    return this.open.size === 0 && this.account.isFlat();
+  }
+
   /** Whether fills are waiting for `takeFills`. */
   hasUndeliveredFills(): boolean {
     return this.fills.length > 0;
@@ -262,10 +267,18 @@ export class PaperVenue implements Venue {
   }
 
   async fetchPositions(): Promise<Position[]> {
+    return this.positionsNow();
+  }
+
+  positionsNow(): Position[] {
     return this.account.symbols().flatMap((s) => {
       const p = this.account.position(s, this.o.instruments.get(s)?.spec.brackets ?? []);
       return p === undefined ? [] : [p];
     });
+  }
+
+  openOrderCountNow(): number {
+    return this.open.size;
   }
 
   async fetchBalance(): Promise<Balance> {
