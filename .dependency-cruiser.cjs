@@ -2,7 +2,7 @@
  * The layering of ARCHITECTURE.md §6, enforced: dependencies point one way,
  * core ← domain ← config, telemetry ← the layers ← kernel ← commands.
  */
-const LAYERS = 'market|venues|indicators|ml|strategies|screener|risk|router|backtest|sync|dashboard|audit|portfolio';
+const LAYERS = 'market|venues|indicators|ml|strategies|screener|risk|router|backtest|sync|dashboard|audit|portfolio|guardian';
 
 module.exports = {
   forbidden: [

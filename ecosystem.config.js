@@ -70,4 +70,14 @@ export const apps = [
     out_file: 'logs/pm2-regimes.out.log',
     error_file: 'logs/pm2-regimes.err.log',
   },
+  {
+    ...batch,
+    // the guardian: one pass of config/guardian.json's playbooks every minute (alerts, kill switch, pm2 restart of a
+    // stale service); each run exits when done, its memory (cooldowns, rate limits) in cache/guardian_state.json
+    name: 'hedge-guardian',
+    args: 'guardian --once',
+    cron_restart: '* * * * *',
+    out_file: 'logs/pm2-guardian.out.log',
+    error_file: 'logs/pm2-guardian.err.log',
+  },
 ];

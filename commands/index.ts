@@ -5,6 +5,7 @@ import ConfigShow from './config/show.js';
 import DashboardExport from './dashboard-export.js';
 import DataFetch from './data/fetch.js';
 import Executor from './executor.js';
+import Guardian from './guardian.js';
 import Kill from './kill.js';
 import RegimeFit from './regime/fit.js';
 import RegimeRefit from './regime/refit.js';
@@ -18,6 +19,7 @@ export const COMMANDS = {
   executor: Executor,
   screener: Screener,
   sync: Sync,
+  guardian: Guardian,
   'dashboard-export': DashboardExport,
   backtest: Backtest,
   audit: Audit,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DashboardConfigSchema } from './schemas/dashboard.js';
+import { GuardianConfigSchema } from './schemas/guardian.js';
 import { RiskLimitsSchema } from './schemas/risk-limits.js';
 import { RouterPolicySchema } from './schemas/router-policy.js';
 import { StrategyConfigSchema } from './schemas/strategy-config.js';
@@ -16,6 +17,7 @@ export const configFiles = {
   router_policy: { file: 'router_policy.json', schema: RouterPolicySchema },
   sync: { file: 'sync.json', schema: SyncConfigSchema },
   dashboard: { file: 'dashboard.json', schema: DashboardConfigSchema },
+  guardian: { file: 'guardian.json', schema: GuardianConfigSchema },
 } as const;
 
 export type ConfigFileId = keyof typeof configFiles;

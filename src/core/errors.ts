@@ -103,6 +103,16 @@ export class StorageError extends HedgeError {
   }
 }
 
+/** Another service (a webhook, PM2) did not do what it was asked: `target` names it (never a secret). */
+export class ActionError extends HedgeError {
+  readonly code = 'ACTION_FAILED';
+  readonly retryable = true;
+  readonly exitCode = ExitCode.Runtime;
+  constructor(readonly target: string, detail: string, options?: { cause?: unknown }) {
+    super(`${target}: ${detail}`, options);
+  }
+}
+
 /** A state that must never happen. The process should crash and let the supervisor restart it. */
 export class InvariantError extends HedgeError {
   readonly code = 'INVARIANT_VIOLATED';

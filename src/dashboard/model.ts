@@ -44,7 +44,8 @@ export function buildDashboardData(stateDir: string, nowMs: number): DashboardDa
   return { schema_version: 1, generatedTs: nowMs, stateDir, accounts };
 }
 
-function accountView(root: string): AccountView | undefined {
+/** One account root's telemetry (a state dir or `accounts/<id>/`), or `undefined` when it holds none. */
+export function accountView(root: string): AccountView | undefined {
   const p = statePaths(root);
   const nav = readJsonl(p.nav, NavRecord);
   const orders = readJsonl(p.orders, OrderEventRecord);

@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('PM2 services', () => {
-  it('starts hedge-executor, hedge-sync, hedge-dashboard and the hedge-research sweep from ecosystem.config.js, sees them online (the sweep finished), and stops them cleanly', async () => {
+  it('starts hedge-executor, hedge-sync, hedge-dashboard and the batch jobs (research sweep, regime refit, guardian) from ecosystem.config.js, sees the services online and the jobs finished, and stops them cleanly', async () => {
     const home = tempDir('hedge-pm2-');
     const state = tempDir();
     const server = new FapiServer();
@@ -75,8 +75,8 @@ describe('PM2 services', () => {
       const dash = JSON.parse(readFileSync(path.join(cfg.dir, 'dashboard.json'), 'utf8')) as { port: number };
       expect((await fetch(`http://127.0.0.1:${dash.port}/`)).status).toBe(200);
       const apps = list();
-      expect(apps.map((a) => a.name).sort()).toEqual(['hedge-dashboard', 'hedge-executor', 'hedge-regimes', 'hedge-research', 'hedge-sync']);
-      for (const a of apps.filter((x) => !['hedge-research', 'hedge-regimes'].includes(x.name))) expect([a.name, a.pm2_env.status, a.pm2_env.restart_time]).toEqual([a.name, 'online', 0]);
+      expect(apps.map((a) => a.name).sort()).toEqual(['hedge-dashboard', 'hedge-executor', 'hedge-guardian', 'hedge-regimes', 'hedge-research', 'hedge-sync']);
+      for (const a of apps.filter((x) => !['hedge-research', 'hedge-regimes', 'hedge-guardian'].includes(x.name))) expect([a.name, a.pm2_env.status, a.pm2_env.restart_time]).toEqual([a.name, 'online', 0]);
       // the research sweep runs once at start (then nightly by cron_restart): it finishes its 64 points into a dated folder and exits, not restarted
       for (let waited = 0; !sweepDone(); waited += 500) {
         if (waited > 120_000) throw new Error(`the research sweep did not finish: ${existsSync(path.join(state.dir, 'logs', 'pm2-research.err.log')) ? readFileSync(path.join(state.dir, 'logs', 'pm2-research.err.log'), 'utf8').slice(-800) : ''}`);
@@ -90,6 +90,11 @@ describe('PM2 services', () => {
       for (let waited = 0; !(existsSync(regimes) && readdirSync(regimes).length > 0); waited += 500) {
         if (waited > 60_000) throw new Error('the regime refit wrote no report');
         await sleep(500);
+      }
+      // the guardian's pass ran and ended (PM2's cron starts it again every minute, so its PM2 status comes and goes)
+      for (let waited = 0; !(existsSync(hb('guardian')) && HeartbeatSnapshot.parse(JSON.parse(readFileSync(hb('guardian'), 'utf8'))).status === 'stopped'); waited += 200) {
+        if (waited > 30_000) throw new Error(`the guardian did not finish a pass: ${existsSync(path.join(state.dir, 'logs', 'pm2-guardian.err.log')) ? readFileSync(path.join(state.dir, 'logs', 'pm2-guardian.err.log'), 'utf8').slice(-800) : ''}`);
+        await sleep(200);
       }
       for (const job of ['hedge-research', 'hedge-regimes']) {
         for (let waited = 0; list().find((a) => a.name === job)?.pm2_env.status !== 'stopped'; waited += 200) {
