@@ -8,7 +8,9 @@ from file:// with no network) and <out>/data.json from the telemetry of --state-
 positions, router health, the veto stream (filterable by reason, strategy, symbol), order counts, service heartbeats.
 Re-run, it rewrites nothing unless telemetry changed. --watch re-exports when it does (and every 15 s); --serve also serves the
 bundle read-only on dashboard.json host:port (127.0.0.1 by default; any other address needs the token named by token_env),
-and the served page refreshes itself. SIGINT/SIGTERM stop it cleanly.`;
+and the served page refreshes itself; with guardian.json metrics.enabled it also answers /metrics (Prometheus text: NAV, PnL,
+drawdown, vetoes by code, order events and latency, guard triggers, router states and offsets, heartbeat ages, sync lag).
+SIGINT/SIGTERM stop it cleanly.`;
   static override examples = [
     { description: 'Export the current state', command: '<%= config.bin %> <%= command.id %> --out research/dashboard' },
     { description: 'The dashboard service (what PM2 runs as hedge-dashboard)', command: '<%= config.bin %> <%= command.id %> --watch --serve' },
@@ -25,7 +27,8 @@ and the served page refreshes itself. SIGINT/SIGTERM stop it cleanly.`;
       import('../src/dashboard/export.js'), import('../src/dashboard/server.js'), import('../src/config/load.js'), import('../src/core/clock.js'), import('../src/config/env.js'), import('node:path'),
     ]);
     const stateDir = path.resolve(this.flags['state-dir']);
-    const cfg = loadConfig({ configDir: path.resolve(this.flags['config-dir']), profile: this.flags.profile }).config.dashboard;
+    const config = loadConfig({ configDir: path.resolve(this.flags['config-dir']), profile: this.flags.profile }).config;
+    const cfg = config.dashboard;
     const out = path.resolve(stateDir, this.flags.out ?? cfg.out_dir);
     const page = { title: cfg.title, refreshS: cfg.refresh_s };
     const first = exportDashboard(stateDir, out, systemClock, page);
@@ -35,7 +38,8 @@ and the served page refreshes itself. SIGINT/SIGTERM stop it cleanly.`;
     }
     const log = await this.logger();
     const token = cfg.token_env === undefined ? undefined : readSecret(cfg.token_env);
-    const served = this.flags.serve ? await serveDashboard(out, cfg.host, this.flags.port ?? cfg.port, token) : undefined;
+    const metrics = this.flags.serve && config.guardian.metrics.enabled ? new (await import('../src/dashboard/metrics.js')).TelemetryMetrics(stateDir, systemClock) : undefined;
+    const served = this.flags.serve ? await serveDashboard(out, cfg.host, this.flags.port ?? cfg.port, token, metrics) : undefined;
     log.info('dashboard.started', { out, url: served?.url ?? null });
     if (!this.jsonEnabled()) this.logToStderr(`hedge dashboard-export: watching ${stateDir}${served === undefined ? '' : `, serving ${served.url}`}`);
     let exports = 1;

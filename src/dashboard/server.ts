@@ -6,15 +6,21 @@ import { timingSafeEqual } from 'node:crypto';
 import { UsageError } from '../core/errors.js';
 import { isLoopbackHost } from '../config/schemas/dashboard.js';
 
+/** The Prometheus text of `/metrics` (guardian.json `metrics.enabled`). */
+export interface MetricsSource {
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
 const FILES: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/data.json': 'data.json' };
 
 /**
- * The dashboard service: serves the exported bundle read-only (GET and HEAD of the page and its data, no
- * other path, no other method). It binds to 127.0.0.1 by default; bound anywhere else it refuses to start
+ * The dashboard service: serves the exported bundle read-only (GET and HEAD of the page and its data, and
+ * the Prometheus text at `/metrics` when a metrics source is given; no other path, no other method). It binds to 127.0.0.1 by default; bound anywhere else it refuses to start
  * without an access token (the variable named by dashboard.json `token_env`), which every request must then carry (`?token=` or
  * `Authorization: Bearer`).
  */
-export async function serveDashboard(out: string, host: string, port: number, token: string | undefined): Promise<{ server: Server; url: string }> {
+export async function serveDashboard(out: string, host: string, port: number, token: string | undefined, metrics?: MetricsSource): Promise<{ server: Server; url: string }> {
   if (!isLoopbackHost(host) && (token === undefined || token.length < 16))
     throw new UsageError(`the dashboard binds to ${host}, beyond this machine: set an access token (dashboard.json token_env, 16+ characters) to require it, or bind to 127.0.0.1`);
   const server = createServer((req, res) => {
@@ -32,6 +38,15 @@ export async function serveDashboard(out: string, host: string, port: number, to
           res.writeHead(401, { 'Content-Type': 'text/plain' }).end('a valid token is required\n');
           return;
         }
+      }
+      if (url.pathname === '/metrics' && metrics !== undefined) {
+        try {
+          const text = await metrics.render();
+          res.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' }).end(req.method === 'HEAD' ? undefined : text);
+        } catch (err) {
+          res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`metrics failed: ${(err as Error).message}\n`);
+        }
+        return;
       }
       const name = FILES[url.pathname];
       if (name === undefined) {
