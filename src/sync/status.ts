@@ -29,7 +29,8 @@ export function readStatus(stateDir: string, nowMs: number, t: StatusThresholds)
   return buildDashboardData(stateDir, nowMs).accounts.map((a) => statusOf(a, nowMs, t));
 }
 
-function statusOf(a: AccountView, nowMs: number, t: StatusThresholds): AccountStatus {
+/** The health of one account's telemetry (as `readStatus` gives it for each account of a state dir). */
+export function statusOf(a: AccountView, nowMs: number, t: StatusThresholds): AccountStatus {
   const problems: string[] = [];
   const age = (ts: number) => Math.max(0, (nowMs - ts) / 1000);
   const ex = a.heartbeats['executor'];

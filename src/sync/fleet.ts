@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, truncateSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { mean, sampleStandardDeviation } from 'simple-statistics';
+import { StorageError, UsageError } from '../core/errors.js';
+import type { SyncConfig } from '../config/schemas/sync.js';
+import { buildDashboardData, type DashboardData } from '../dashboard/model.js';
+import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
+import type { StreamManifest } from './s3-sink.js';
+
+/** One executor node as it reached the sink: where its telemetry is read from, and what it holds. */
+export interface FleetNode {
+  readonly node: string;
+  /** A local directory laid out as the node's state dir: the `dir` mirror itself, or what was fetched from S3. */
+  readonly dir: string;
+  readonly data: DashboardData;
+}
+
+/** The fund across every account of every node. */
+export interface BlendedFund {
+  readonly accounts: readonly { readonly node: string; readonly account: string; readonly navUsd: number | null }[];
+  /** [ts, Σ NAV] at every instant any account recorded a NAV, each account at its last NAV (from its first record on). */
+  readonly nav: [number, number][];
+  /**
+   * [ts, index] of the fund's chained return (1 at the start): each step is the NAV change of the accounts
+   * that recorded both before and now over their NAV before, so an account joining (new capital) is no return.
+   */
+  readonly index: [number, number][];
+  readonly navUsd: number | null;
+  readonly grossExposureUsd: number;
+  readonly netExposureUsd: number;
+  /** Of the index, now and at worst, percent. */
+  readonly drawdownPct: number;
+  readonly maxDrawdownPct: number;
+  /** [day start ts, Sharpe] over the trailing `sharpeDays` daily returns of the index, annualised ×√365 (24/7 markets). */
+  readonly rollingSharpe: [number, number][];
+  readonly sharpeDays: number;
+}
+
+export interface FleetView {
+  readonly source: string;
+  readonly nodes: readonly FleetNode[];
+  readonly blended: BlendedFund;
+}
+
+/** What a fleet is read from: a `dir` sink's folder or an `s3` sink's bucket and prefix (the nodes are the folders under it). */
+export type FleetSource = SyncConfig['sink'];
+
+export interface FleetOptions {
+  /** Where a node's telemetry fetched from S3 is kept between reads (`<cache>/<node>/…`), so a read fetches only what is new. */
+  readonly cacheDir: string;
+  readonly nowMs: number;
+  /** Base for a relative `dir` path. */
+  readonly baseDir: string;
+  readonly sharpeDays?: number;
+  /** An S3 client to use (tests); else one is made from the source as the sync sink makes it. */
+  readonly s3Client?: S3Client;
+}
+
+/**
+ * Several executors (one per account or machine) sync to one sink under their own node prefixes; this
+ * assembles them: each node's telemetry read as a state dir (the dashboard model of its accounts), and the
+ * blended fund — NAV summed, a return index chained across accounts, exposure, drawdown, rolling Sharpe.
+ */
+export async function readFleet(source: FleetSource, o: FleetOptions): Promise<FleetView> {
+  const dirs = source.type === 'dir' ? dirNodes(path.resolve(o.baseDir, source.path)) : await s3Nodes(source, o);
+  const nodes = dirs.map(({ node, dir }) => ({ node, dir, data: buildDashboardData(dir, o.nowMs) }));
+  const where = source.type === 'dir' ? `dir:${path.resolve(o.baseDir, source.path)}` : `s3://${source.bucket}/${source.prefix}`;
+  return { source: where, nodes, blended: blend(nodes, o.sharpeDays ?? 30) };
+}
+
+function dirNodes(root: string): { node: string; dir: string }[] {
+  if (!existsSync(root)) throw new UsageError(`${root}: no such mirror folder`);
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(root, d.name, 'logs')))
+    .map((d) => ({ node: d.name, dir: path.join(root, d.name) }))
+    .sort((a, b) => a.node.localeCompare(b.node));
+}
+
+/** Fetch state per node: what of each stream is already local, and the ETag of each snapshot. */
+interface FetchState {
+  readonly schema_version: 1;
+  readonly streams: Record<string, { length: number; chunks: number }>;
+  readonly snapshots: Record<string, string>;
+}
+
+/**
+ * The nodes under an S3 prefix, each fetched into `<cacheDir>/<node>/`: a stream by the chunks its
+ * manifest names beyond what is already local (each checked against its hash; a stream the sink holds less
+ * of than we do was rewritten, and is fetched again from the start), a snapshot when its ETag changed.
+ */
+async function s3Nodes(source: Extract<FleetSource, { type: 's3' }>, o: FleetOptions): Promise<{ node: string; dir: string }[]> {
+  const sdk = await import('@aws-sdk/client-s3');
+  const client = o.s3Client ?? new sdk.S3Client({ region: source.region, forcePathStyle: source.force_path_style, maxAttempts: 4, ...(source.endpoint === undefined ? {} : { endpoint: source.endpoint }) });
+  const prefix = source.prefix.replace(/^\/+|\/+$/g, '');
+  const base = prefix === '' ? '' : `${prefix}/`;
+  const keys: { key: string; etag: string }[] = [];
+  try {
+    let token: string | undefined;
+    do {
+      const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: source.bucket, Prefix: base, ...(token === undefined ? {} : { ContinuationToken: token }) }));
+      for (const c of page.Contents ?? []) if (c.Key !== undefined) keys.push({ key: c.Key, etag: c.ETag ?? '' });
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  } catch (err) {
+    throw new StorageError(`s3://${source.bucket}/${base}`, `cannot list the fleet: ${(err as Error).message}`, { cause: err });
+  }
+  const byNode = new Map<string, { rel: string; key: string; etag: string }[]>();
+  for (const k of keys) {
+    const rest = k.key.slice(base.length);
+    const cut = rest.indexOf('/');
+    if (cut <= 0) continue;
+    const node = rest.slice(0, cut);
+    const list = byNode.get(node) ?? [];
+    list.push({ rel: rest.slice(cut + 1), key: k.key, etag: k.etag });
+    byNode.set(node, list);
+  }
+  const get = async (key: string): Promise<Buffer> => {
+    try {
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: source.bucket, Key: key }));
+      return Buffer.from((await res.Body?.transformToByteArray()) ?? new Uint8Array());
+    } catch (err) {
+      throw new StorageError(key, `cannot fetch: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  const out: { node: string; dir: string }[] = [];
+  for (const [node, objects] of [...byNode].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const dir = path.join(o.cacheDir, node);
+    const stateFile = path.join(dir, '.fleet_fetch.json');
+    const prev = readJsonSnapshot(stateFile) as FetchState | undefined;
+    const st: FetchState = prev?.schema_version === 1 ? prev : { schema_version: 1, streams: {}, snapshots: {} };
+    for (const obj of objects) {
+      if (obj.rel.includes('.chunks/')) continue;
+      if (obj.rel.endsWith('.manifest.json')) {
+        const rel = obj.rel.slice(0, -'.manifest.json'.length);
+        const m = JSON.parse((await get(obj.key)).toString('utf8')) as StreamManifest;
+        const file = path.join(dir, rel);
+        let have = st.streams[rel] ?? { length: 0, chunks: 0 };
+        // what we hold must end where a chunk of the manifest ends (a stream rewritten or re-chunked at the sink,
+        // or a local copy that is not what we fetched, is fetched again from its start)
+        const aligned = have.length === 0 || m.chunks.some((c) => c.offset + c.length === have.length);
+        if (!aligned || m.length < have.length || (existsSync(file) ? statSync(file).size : 0) !== have.length) have = { length: 0, chunks: 0 };
+        mkdirSync(path.dirname(file), { recursive: true });
+        if (have.length === 0) writeTextAtomic(file, '');
+        else truncateSync(file, have.length);
+        const fd = openSync(file, 'r+');
+        try {
+          for (const c of m.chunks) {
+            if (c.offset + c.length <= have.length) continue;
+            if (c.offset !== have.length) throw new StorageError(c.key, `a chunk at ${c.offset} where ${have.length} bytes are held: the manifest has a hole`);
+            const body = await get(c.key);
+            if (body.length !== c.length || createHash('sha256').update(body).digest('hex') !== c.sha256) throw new StorageError(c.key, 'a chunk does not match its manifest (length or hash)');
+            for (let done = 0; done < body.length; ) done += writeSync(fd, body, done, body.length - done, have.length + done);
+            have = { length: have.length + body.length, chunks: have.chunks + 1 };
+          }
+        } finally {
+          closeSync(fd);
+        }
+        st.streams[rel] = have;
+      } else if (st.snapshots[obj.rel] !== obj.etag || !existsSync(path.join(dir, obj.rel))) {
+        writeTextAtomic(path.join(dir, obj.rel), await get(obj.key));
+        st.snapshots[obj.rel] = obj.etag;
+      }
+    }
+    writeJsonAtomic(stateFile, st);
+    out.push({ node, dir });
+  }
+  return out;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The blended fund of every account of every node. */
+export function blend(nodes: readonly FleetNode[], sharpeDays: number): BlendedFund {
+  const series = nodes.flatMap((n) => n.data.accounts.map((a) => ({ node: n.node, account: a.account, nav: a.nav, last: a.lastNav })));
+  const times = [...new Set(series.flatMap((s) => s.nav.map(([t]) => t)))].sort((a, b) => a - b);
+  const cursor = series.map(() => -1);
+  const nav: [number, number][] = [];
+  const index: [number, number][] = [];
+  let level = 1;
+  let prevNavs: (number | null)[] = series.map(() => null);
+  for (const t of times) {
+    const now = series.map((s, k) => {
+      let i = cursor[k] as number;
+      while (i + 1 < s.nav.length && (s.nav[i + 1] as [number, number])[0] <= t) i++;
+      cursor[k] = i;
+      return i < 0 ? null : (s.nav[i] as [number, number])[1];
+    });
+    let change = 0;
+    let before = 0;
+    now.forEach((x, k) => {
+      const p = prevNavs[k];
+      if (x !== null && p !== null && p !== undefined) {
+        change += x - p;
+        before += p;
+      }
+    });
+    if (before > 0) level *= 1 + change / before;
+    nav.push([t, now.reduce<number>((a, x) => a + (x ?? 0), 0)]);
+    index.push([t, level]);
+    prevNavs = now;
+  }
+  let peak = Number.NEGATIVE_INFINITY;
+  let maxDd = 0;
+  for (const [, x] of index) {
+    peak = Math.max(peak, x);
+    maxDd = Math.max(maxDd, (100 * (peak - x)) / peak);
+  }
+  const lastLevel = index.at(-1)?.[1];
+  const drawdownPct = lastLevel === undefined ? 0 : (100 * (peak - lastLevel)) / peak;
+  // daily returns of the index (its last value of each UTC day), then the trailing window's Sharpe
+  const daily: [number, number][] = [];
+  for (const [t, x] of index) {
+    const day = Math.floor(t / DAY_MS) * DAY_MS;
+    if (daily.at(-1)?.[0] === day) (daily.at(-1) as [number, number])[1] = x;
+    else daily.push([day, x]);
+  }
+  const rets = daily.slice(1).map(([d, x], i) => [d, x / (daily[i] as [number, number])[1] - 1] as [number, number]);
+  const rollingSharpe: [number, number][] = [];
+  for (let i = sharpeDays - 1; i < rets.length; i++) {
+    const w = rets.slice(i - sharpeDays + 1, i + 1).map(([, r]) => r);
+    const sd = sampleStandardDeviation(w);
+    if (sd > 0) rollingSharpe.push([(rets[i] as [number, number])[0], (mean(w) / sd) * Math.sqrt(365)]);
+  }
+  return {
+    accounts: series.map((s) => ({ node: s.node, account: s.account, navUsd: s.last?.nav_usd ?? null })),
+    nav, index,
+    navUsd: nav.at(-1)?.[1] ?? null,
+    grossExposureUsd: series.reduce((a, s) => a + (s.last?.gross_exposure_usd ?? 0), 0),
+    netExposureUsd: series.reduce((a, s) => a + (s.last?.net_exposure_usd ?? 0), 0),
+    drawdownPct, maxDrawdownPct: maxDd, rollingSharpe, sharpeDays,
+  };
+}
