@@ -20,10 +20,11 @@ SIGINT/SIGTERM stop it cleanly.`;
     watch: Flags.boolean({ summary: 'Re-export when telemetry changes, until stopped.' }),
     serve: Flags.boolean({ summary: 'Serve the bundle on dashboard.json host and port while watching.', dependsOn: ['watch'] }),
     port: Flags.integer({ summary: 'Port to serve on (default: dashboard.json port; 0 picks a free one).', min: 0, max: 65_535 }),
+    fleet: Flags.string({ summary: 'Every node synced to a sink, blended into one fund: "sink" (sync.json\'s), dir:<path> or s3://bucket/prefix.' }),
   };
 
   async run(): Promise<unknown> {
-    const [{ exportDashboard, watchAndExport }, { serveDashboard }, { loadConfig }, { systemClock }, { readSecret }, path] = await Promise.all([
+    const [{ exportDashboard, exportFleetDashboard, watchAndExport }, { serveDashboard }, { loadConfig }, { systemClock, sleepUnlessStopped }, { readSecret }, path] = await Promise.all([
       import('../src/dashboard/export.js'), import('../src/dashboard/server.js'), import('../src/config/load.js'), import('../src/core/clock.js'), import('../src/config/env.js'), import('node:path'),
     ]);
     const stateDir = path.resolve(this.flags['state-dir']);
@@ -31,7 +32,9 @@ SIGINT/SIGTERM stop it cleanly.`;
     const cfg = config.dashboard;
     const out = path.resolve(stateDir, this.flags.out ?? cfg.out_dir);
     const page = { title: cfg.title, refreshS: cfg.refresh_s };
-    const first = exportDashboard(stateDir, out, systemClock, page);
+    const fleet = this.flags.fleet === undefined ? undefined : this.flags.fleet === 'sink' ? config.sync.sink : (await import('../src/sync/run-sync.js')).parseSinkFlag(this.flags.fleet);
+    const once = async () => (fleet === undefined ? exportDashboard(stateDir, out, systemClock, page) : exportFleetDashboard(fleet, { cacheDir: path.join(stateDir, 'cache', 'fleet'), baseDir: stateDir }, out, systemClock, page));
+    const first = await once();
     if (!this.flags.watch) {
       if (!this.jsonEnabled()) this.log(`${first.written ? 'exported' : 'unchanged'}: ${path.join(out, 'index.html')} (${first.accounts} account(s), ${first.ms} ms)`);
       return first;
@@ -43,11 +46,20 @@ SIGINT/SIGTERM stop it cleanly.`;
     log.info('dashboard.started', { out, url: served?.url ?? null });
     if (!this.jsonEnabled()) this.logToStderr(`hedge dashboard-export: watching ${stateDir}${served === undefined ? '' : `, serving ${served.url}`}`);
     let exports = 1;
-    await this.withStopSignal('dashboard.stopping', 'stopping', (stop) =>
-      watchAndExport(stateDir, out, systemClock, page, (r) => {
-        if (r.written) exports++;
-      }, stop),
-    );
+    await this.withStopSignal('dashboard.stopping', 'stopping', async (stop) => {
+      if (fleet === undefined)
+        return watchAndExport(stateDir, out, systemClock, page, (r) => {
+          if (r.written) exports++;
+        }, stop);
+      // a fleet is remote: read again every refresh_s (what is new only)
+      while (!(await sleepUnlessStopped(systemClock, Math.max(5, cfg.refresh_s) * 1000, stop))) {
+        try {
+          if ((await once()).written) exports++;
+        } catch (err) {
+          log.warn('dashboard.export_failed', { error: (err as Error).message });
+        }
+      }
+    });
     if (served !== undefined) await new Promise<void>((resolve) => served.server.close(() => resolve()));
     log.info('dashboard.finished', { exports });
     return { out, exports, url: served?.url ?? null };

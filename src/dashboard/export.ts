@@ -4,7 +4,8 @@ import { watch } from 'chokidar';
 import { sleepUnlessStopped, type Clock } from '../core/clock.js';
 import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
 import { telemetryFiles } from '../telemetry/state-paths.js';
-import { buildDashboardData } from './model.js';
+import { readFleet, type FleetSource } from '../sync/fleet.js';
+import { buildDashboardData, type DashboardData } from './model.js';
 import { renderDashboardPage } from './page.js';
 
 export interface ExportResult {
@@ -42,6 +43,26 @@ export function exportDashboard(stateDir: string, out: string, clock: Clock, pag
   writeTextAtomic(path.join(out, 'index.html'), renderDashboardPage(data, page));
   writeJsonAtomic(stampFile, inputs);
   return { out, files, written: true, accounts: data.accounts.length, ms: clock.nowMs() - t0 };
+}
+
+/**
+ * `hedge dashboard-export --fleet`: every node synced to a sink (`readFleet`: a dir mirror, or S3 fetched into
+ * `cacheDir`) as one dashboard — each node's accounts, named `<node>/<account>`, and the blended fund. Re-run,
+ * it rewrites nothing unless a node's telemetry changed.
+ */
+export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: string; baseDir: string }, out: string, clock: Clock, page: { title: string; refreshS: number }): Promise<ExportResult> {
+  const t0 = clock.nowMs();
+  const view = await readFleet(source, { cacheDir: o.cacheDir, nowMs: clock.nowMs(), baseDir: o.baseDir });
+  const stampFile = path.join(out, '.export_inputs.json');
+  const inputs = Object.fromEntries(view.nodes.flatMap((n) => Object.entries(inputsOf(n.dir)).map(([rel, v]) => [`${n.node}/${rel}`, v])));
+  const files = [path.join(out, 'index.html'), path.join(out, 'data.json')];
+  if (JSON.stringify(readJsonSnapshot(stampFile) ?? null) === JSON.stringify(inputs) && files.every((f) => existsSync(f))) return { out, files, written: false, accounts: 0, ms: clock.nowMs() - t0 };
+  const accounts = view.nodes.flatMap((n) => n.data.accounts.map((a) => ({ ...a, account: `${n.node}/${a.account}` })));
+  const data: DashboardData = { schema_version: 1, generatedTs: clock.nowMs(), stateDir: view.source, accounts, fund: accounts.length === 0 ? null : view.blended, nodes: view.nodes.map((n) => n.node) };
+  writeTextAtomic(path.join(out, 'data.json'), JSON.stringify(data));
+  writeTextAtomic(path.join(out, 'index.html'), renderDashboardPage(data, page));
+  writeJsonAtomic(stampFile, inputs);
+  return { out, files, written: true, accounts: accounts.length, ms: clock.nowMs() - t0 };
 }
 
 /** Re-exports when telemetry changes (chokidar; 300 ms after the last change) and every 15 s, until `stop` aborts. */

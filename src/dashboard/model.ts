@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { blend, type BlendedFund } from './fund.js';
 import { readJsonSnapshot } from '../telemetry/atomic-json.js';
 import { readJsonl } from '../telemetry/jsonl-reader.js';
 import { HeartbeatSnapshot } from '../telemetry/records/heartbeat.js';
@@ -31,8 +32,13 @@ export interface AccountView {
 export interface DashboardData {
   readonly schema_version: 1;
   readonly generatedTs: number;
+  /** Where the telemetry came from: the state dir, or the sink of a fleet. */
   readonly stateDir: string;
   readonly accounts: AccountView[];
+  /** Every account blended into one fund (NAV, return index, exposure, drawdown, rolling Sharpe); null without accounts. */
+  readonly fund: BlendedFund | null;
+  /** The nodes of a fleet export (accounts are then named <node>/<account>); absent for one state dir. */
+  readonly nodes?: readonly string[];
 }
 
 /** Folds the telemetry of a state dir (and of each `accounts/<id>/`) into what the dashboard shows. */
@@ -41,7 +47,7 @@ export function buildDashboardData(stateDir: string, nowMs: number): DashboardDa
     const v = accountView(root);
     return v === undefined ? [] : [v];
   });
-  return { schema_version: 1, generatedTs: nowMs, stateDir, accounts };
+  return { schema_version: 1, generatedTs: nowMs, stateDir, accounts, fund: accounts.length === 0 ? null : blend([{ node: 'local', data: { accounts } }], 30) };
 }
 
 /** One account root's telemetry (a state dir or `accounts/<id>/`), or `undefined` when it holds none. */

@@ -93,11 +93,47 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
     var root = document.getElementById('root');
     root.textContent = '';
     if (data.accounts.length === 0) root.appendChild(el('p', { text: 'No telemetry yet in ' + data.stateDir + '.' }));
+    if (data.fund && (data.accounts.length > 1 || data.nodes)) root.appendChild(renderFund(data.fund, data.nodes || []));
     data.accounts.forEach(function (a) { root.appendChild(renderAccount(a)); });
   }
 
+  function line(box, points, color, precision) {
+    setTimeout(function () {
+      var chart = LightweightCharts.createChart(box, { autoSize: true, layout: { background: { color: 'transparent' }, textColor: '#8893a0' }, grid: { vertLines: { color: '#1f262e' }, horzLines: { color: '#1f262e' } }, timeScale: { timeVisible: true } });
+      var series = chart.addSeries(LightweightCharts.LineSeries, { color: color, lineWidth: 2, priceFormat: { type: 'price', precision: precision, minMove: Math.pow(10, -precision) } });
+      var seen = {};
+      series.setData(points.filter(function (p) { var t = Math.floor(p[0] / 1000); if (seen[t]) return false; seen[t] = true; return true; }).map(function (p) { return { time: Math.floor(p[0] / 1000), value: p[1] }; }));
+      chart.timeScale().fitContent();
+      charts.push(chart);
+    }, 0);
+  }
+
+  // the fund: every account (of every node, for a fleet) blended
+  function renderFund(f, nodes) {
+    var sec = el('section', { cls: 'account', id: 'fund' });
+    var ret = f.index.length > 0 ? (f.index[f.index.length - 1][1] - 1) * 100 : null;
+    var sharpe = f.rollingSharpe.length > 0 ? f.rollingSharpe[f.rollingSharpe.length - 1][1] : null;
+    sec.appendChild(panel('Fund — ' + f.accounts.length + ' account(s)' + (nodes.length ? ' on ' + nodes.length + ' node(s)' : ''), 'fund-overview', [
+      el('div', { cls: 'big', id: 'fund-nav-value', text: f.navUsd === null ? '–' : usd(f.navUsd) + ' USD' }),
+      el('div', { cls: 'kv' }, [
+        el('div', { text: 'return (chained)' }), el('div', { id: 'fund-return', cls: ret === null ? '' : ret >= 0 ? 'pos' : 'neg', text: ret === null ? '–' : num(ret, 2) + ' %' }),
+        el('div', { text: 'gross / net exposure' }), el('div', { id: 'fund-exposure', text: usd(f.grossExposureUsd) + ' / ' + usd(f.netExposureUsd) }),
+        el('div', { text: 'drawdown now / worst' }), el('div', { id: 'fund-drawdown', text: num(f.drawdownPct, 2) + ' % / ' + num(f.maxDrawdownPct, 2) + ' %' }),
+        el('div', { text: 'Sharpe, ' + f.sharpeDays + ' days' }), el('div', { id: 'fund-sharpe', text: num(sharpe, 2) }),
+      ]),
+      table([['account', function (a) { return (a.node && a.node !== 'local' ? a.node + '/' : '') + a.account; }, true], ['NAV USD', function (a) { return usd(a.navUsd); }]], f.accounts, 'fund-accounts'),
+    ]));
+    var navBox = el('div', { cls: 'chart', id: 'fund-nav-chart' });
+    sec.appendChild(panel('Fund NAV (all accounts)', 'fund-nav', [navBox]));
+    line(navBox, f.nav, '#4aa3ff', 2);
+    var sharpeBox = el('div', { cls: 'chart', id: 'fund-sharpe-chart' });
+    sec.appendChild(panel('Rolling Sharpe (' + f.sharpeDays + ' days, annualised)', 'fund-sharpe-panel', [f.rollingSharpe.length ? sharpeBox : el('div', { cls: 'dim', text: 'fewer than ' + (f.sharpeDays + 1) + ' days of NAV' })]));
+    if (f.rollingSharpe.length) line(sharpeBox, f.rollingSharpe, '#f0b429', 2);
+    return sec;
+  }
+
   function renderAccount(a) {
-    var id = 'acct-' + a.account;
+    var id = 'acct-' + a.account.replace(/[^A-Za-z0-9_-]/g, '_');
     var sec = el('section', { cls: 'account', id: id, 'data-account': a.account });
     var last = a.lastNav;
     var first = a.nav.length > 0 ? a.nav[0][1] : null;

@@ -42,6 +42,7 @@ export const LogEvents = {
   'guardian.pass_failed': 'a guardian pass failed; the daemon retries at the next interval',
   'guardian.stopping': 'the guardian got SIGINT/SIGTERM: it finishes the pass and exits',
   'guardian.finished': 'the guardian finished',
+  'dashboard.export_failed': 'a fleet dashboard export failed (the sink unreachable); it is tried again at the next refresh',
   'dashboard.started': 'the dashboard export is watching telemetry (and serving it, with its URL)',
   'dashboard.stopping': 'the dashboard service got SIGINT/SIGTERM and stops',
   'dashboard.finished': 'the dashboard service stopped, with how many exports it wrote',

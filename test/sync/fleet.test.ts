@@ -10,7 +10,12 @@ import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import { ManualClock } from '../../src/core/clock.js';
+import { packageRoot } from '../../src/core/paths.js';
+import { exportFleetDashboard } from '../../src/dashboard/export.js';
 import { readFleet } from '../../src/sync/fleet.js';
+import { openRecorded } from '../support/browser.js';
 import { runCliAsync } from '../support/cli.js';
 import { configCopy, tempDir } from '../support/config-copy.js';
 
@@ -140,4 +145,29 @@ describe('the fleet reader', () => {
     expect(text.stdout).toMatch(/^node node-a$/m);
     expect(text.stdout).toMatch(/^fund {7}\d+\.\d{2} USD across 2 account\(s\)/m);
   });
+
+  it('the fleet dashboard (dashboard-export --fleet): both nodes\' accounts and the fund, in Chromium from file://, no console error', async () => {
+    const out = path.join(work.dir, 'fleet-dash');
+    const r = await exportFleetDashboard({ type: 'dir', path: mirror }, { cacheDir: path.join(work.dir, 'fleet-cache'), baseDir: work.dir }, out, new ManualClock(Date.UTC(2024, 0, 16)), { title: 'fleet', refreshS: 5 });
+    expect(r).toMatchObject({ written: true, accounts: 2 });
+    const view = await readFleet({ type: 'dir', path: mirror }, { cacheDir: path.join(work.dir, 'fleet-cache'), nowMs: 0, baseDir: work.dir });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    try {
+      const { page, errors } = await openRecorded(browser, `file://${path.join(out, 'index.html')}`, { width: 1400, height: 1600 });
+      const usd = (x: number) => `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USD`;
+      expect(await page.textContent('#fund-nav-value')).toBe(usd(view.blended.navUsd ?? 0));
+      expect(await page.locator('#fund-accounts tbody tr').count()).toBe(2);
+      for (const n of ['node-a', 'node-b']) {
+        const last = navOf(path.join(mirror, n)).at(-1)?.nav_usd ?? 0;
+        expect(await page.textContent(`#acct-${n}_paper-main-nav-value`)).toBe(usd(last));
+      }
+      await page.waitForSelector('#fund-nav-chart canvas');
+      // two weeks are fewer than the 30 days the rolling Sharpe needs: said, not drawn empty
+      expect(await page.textContent('#fund-sharpe-panel')).toContain('fewer than 31 days of NAV');
+      await page.screenshot({ path: path.join(packageRoot, 'test', 'artifacts', 'dashboard-fleet.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

@@ -1,0 +1,94 @@
+import { mean, sampleStandardDeviation } from 'simple-statistics';
+
+/** What the blend reads of an account (the dashboard model's account view has it). */
+export interface NavSource {
+  readonly account: string;
+  /** [ts, nav_usd], oldest first. */
+  readonly nav: readonly (readonly [number, number])[];
+  readonly lastNav: { readonly nav_usd: number; readonly gross_exposure_usd: number; readonly net_exposure_usd: number } | null;
+}
+
+/** The fund across every account of every node. */
+export interface BlendedFund {
+  readonly accounts: readonly { readonly node: string; readonly account: string; readonly navUsd: number | null }[];
+  /** [ts, Σ NAV] at every instant any account recorded a NAV, each account at its last NAV (from its first record on). */
+  readonly nav: [number, number][];
+  /**
+   * [ts, index] of the fund's chained return (1 at the start): each step is the NAV change of the accounts
+   * that recorded both before and now over their NAV before, so an account joining (new capital) is no return.
+   */
+  readonly index: [number, number][];
+  readonly navUsd: number | null;
+  readonly grossExposureUsd: number;
+  readonly netExposureUsd: number;
+  /** Of the index, now and at worst, percent. */
+  readonly drawdownPct: number;
+  readonly maxDrawdownPct: number;
+  /** [day start ts, Sharpe] over the trailing `sharpeDays` daily returns of the index, annualised ×√365 (24/7 markets). */
+  readonly rollingSharpe: [number, number][];
+  readonly sharpeDays: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The blended fund of every account of every node. */
+export function blend(nodes: readonly { readonly node: string; readonly data: { readonly accounts: readonly NavSource[] } }[], sharpeDays: number): BlendedFund {
+  const series = nodes.flatMap((n) => n.data.accounts.map((a) => ({ node: n.node, account: a.account, nav: a.nav, last: a.lastNav })));
+  const times = [...new Set(series.flatMap((s) => s.nav.map(([t]) => t)))].sort((a, b) => a - b);
+  const cursor = series.map(() => -1);
+  const nav: [number, number][] = [];
+  const index: [number, number][] = [];
+  let level = 1;
+  let prevNavs: (number | null)[] = series.map(() => null);
+  for (const t of times) {
+    const now = series.map((s, k) => {
+      let i = cursor[k] as number;
+      while (i + 1 < s.nav.length && (s.nav[i + 1] as readonly [number, number])[0] <= t) i++;
+      cursor[k] = i;
+      return i < 0 ? null : (s.nav[i] as readonly [number, number])[1];
+    });
+    let change = 0;
+    let before = 0;
+    now.forEach((x, k) => {
+      const p = prevNavs[k];
+      if (x !== null && p !== null && p !== undefined) {
+        change += x - p;
+        before += p;
+      }
+    });
+    if (before > 0) level *= 1 + change / before;
+    nav.push([t, now.reduce<number>((a, x) => a + (x ?? 0), 0)]);
+    index.push([t, level]);
+    prevNavs = now;
+  }
+  let peak = Number.NEGATIVE_INFINITY;
+  let maxDd = 0;
+  for (const [, x] of index) {
+    peak = Math.max(peak, x);
+    maxDd = Math.max(maxDd, (100 * (peak - x)) / peak);
+  }
+  const lastLevel = index.at(-1)?.[1];
+  const drawdownPct = lastLevel === undefined ? 0 : (100 * (peak - lastLevel)) / peak;
+  // daily returns of the index (its last value of each UTC day), then the trailing window's Sharpe
+  const daily: [number, number][] = [];
+  for (const [t, x] of index) {
+    const day = Math.floor(t / DAY_MS) * DAY_MS;
+    if (daily.at(-1)?.[0] === day) (daily.at(-1) as [number, number])[1] = x;
+    else daily.push([day, x]);
+  }
+  const rets = daily.slice(1).map(([d, x], i) => [d, x / (daily[i] as [number, number])[1] - 1] as [number, number]);
+  const rollingSharpe: [number, number][] = [];
+  for (let i = sharpeDays - 1; i < rets.length; i++) {
+    const w = rets.slice(i - sharpeDays + 1, i + 1).map(([, r]) => r);
+    const sd = sampleStandardDeviation(w);
+    if (sd > 0) rollingSharpe.push([(rets[i] as [number, number])[0], (mean(w) / sd) * Math.sqrt(365)]);
+  }
+  return {
+    accounts: series.map((s) => ({ node: s.node, account: s.account, navUsd: s.last?.nav_usd ?? null })),
+    nav, index,
+    navUsd: nav.at(-1)?.[1] ?? null,
+    grossExposureUsd: series.reduce((a, s) => a + (s.last?.gross_exposure_usd ?? 0), 0),
+    netExposureUsd: series.reduce((a, s) => a + (s.last?.net_exposure_usd ?? 0), 0),
+    drawdownPct, maxDrawdownPct: maxDd, rollingSharpe, sharpeDays,
+  };
+}
