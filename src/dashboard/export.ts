@@ -5,8 +5,15 @@ import { sleepUnlessStopped, type Clock } from '../core/clock.js';
 import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
 import { telemetryFiles } from '../telemetry/state-paths.js';
 import { readFleet, type FleetSource } from '../sync/fleet.js';
-import { buildDashboardData, type DashboardData } from './model.js';
+import { buildDashboardData, type DashboardData, type RiskLimitsView } from './model.js';
 import { renderDashboardPage } from './page.js';
+
+/** The page's title and refresh, and the limits its risk overview compares with. */
+export interface PageOptions {
+  readonly title: string;
+  readonly refreshS: number;
+  readonly limits?: RiskLimitsView | null;
+}
 
 export interface ExportResult {
   readonly out: string;
@@ -31,14 +38,14 @@ function inputsOf(stateDir: string): Record<string, [number, number]> {
  * `hedge dashboard-export`: folds the telemetry of `stateDir` into `<out>/data.json` and a self-contained
  * `<out>/index.html` (works from file://). Re-run, it rewrites nothing unless a telemetry file changed.
  */
-export function exportDashboard(stateDir: string, out: string, clock: Clock, page: { title: string; refreshS: number }): ExportResult {
+export function exportDashboard(stateDir: string, out: string, clock: Clock, page: PageOptions): ExportResult {
   const t0 = clock.nowMs();
   const stampFile = path.join(out, '.export_inputs.json');
   const inputs = inputsOf(stateDir);
   const files = [path.join(out, 'index.html'), path.join(out, 'data.json')];
   const same = JSON.stringify(readJsonSnapshot(stampFile) ?? null) === JSON.stringify(inputs) && files.every((f) => existsSync(f));
   if (same) return { out, files, written: false, accounts: 0, ms: clock.nowMs() - t0 };
-  const data = buildDashboardData(stateDir, clock.nowMs());
+  const data: DashboardData = { ...buildDashboardData(stateDir, clock.nowMs()), limits: page.limits ?? null };
   writeTextAtomic(path.join(out, 'data.json'), JSON.stringify(data));
   writeTextAtomic(path.join(out, 'index.html'), renderDashboardPage(data, page));
   writeJsonAtomic(stampFile, inputs);
@@ -50,7 +57,7 @@ export function exportDashboard(stateDir: string, out: string, clock: Clock, pag
  * `cacheDir`) as one dashboard — each node's accounts, named `<node>/<account>`, and the blended fund. Re-run,
  * it rewrites nothing unless a node's telemetry changed.
  */
-export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: string; baseDir: string }, out: string, clock: Clock, page: { title: string; refreshS: number }): Promise<ExportResult> {
+export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: string; baseDir: string }, out: string, clock: Clock, page: PageOptions): Promise<ExportResult> {
   const t0 = clock.nowMs();
   const view = await readFleet(source, { cacheDir: o.cacheDir, nowMs: clock.nowMs(), baseDir: o.baseDir });
   const stampFile = path.join(out, '.export_inputs.json');
@@ -58,7 +65,7 @@ export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: s
   const files = [path.join(out, 'index.html'), path.join(out, 'data.json')];
   if (JSON.stringify(readJsonSnapshot(stampFile) ?? null) === JSON.stringify(inputs) && files.every((f) => existsSync(f))) return { out, files, written: false, accounts: 0, ms: clock.nowMs() - t0 };
   const accounts = view.nodes.flatMap((n) => n.data.accounts.map((a) => ({ ...a, account: `${n.node}/${a.account}` })));
-  const data: DashboardData = { schema_version: 1, generatedTs: clock.nowMs(), stateDir: view.source, accounts, fund: accounts.length === 0 ? null : view.blended, nodes: view.nodes.map((n) => n.node) };
+  const data: DashboardData = { schema_version: 1, generatedTs: clock.nowMs(), stateDir: view.source, accounts, fund: accounts.length === 0 ? null : view.blended, nodes: view.nodes.map((n) => n.node), limits: null };
   writeTextAtomic(path.join(out, 'data.json'), JSON.stringify(data));
   writeTextAtomic(path.join(out, 'index.html'), renderDashboardPage(data, page));
   writeJsonAtomic(stampFile, inputs);
@@ -66,7 +73,7 @@ export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: s
 }
 
 /** Re-exports when telemetry changes (chokidar; 300 ms after the last change) and every 15 s, until `stop` aborts. */
-export async function watchAndExport(stateDir: string, out: string, clock: Clock, page: { title: string; refreshS: number }, onExport: (r: ExportResult) => void, stop: AbortSignal): Promise<void> {
+export async function watchAndExport(stateDir: string, out: string, clock: Clock, page: PageOptions, onExport: (r: ExportResult) => void, stop: AbortSignal): Promise<void> {
   const watcher = watch([path.join(stateDir, 'logs'), path.join(stateDir, 'accounts')], { ignoreInitial: true, depth: 3, ignored: (p) => p.endsWith('.tmp') || p.endsWith('.log') });
   let changedAt: number | null = null;
   watcher.on('all', () => (changedAt = clock.nowMs()));

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { RiskStateSchema } from '../risk/risk-state.js';
 import { blend, type BlendedFund } from './fund.js';
 import { readJsonSnapshot } from '../telemetry/atomic-json.js';
 import { readJsonl } from '../telemetry/jsonl-reader.js';
@@ -27,6 +28,16 @@ export interface AccountView {
   readonly heartbeats: Record<string, z.infer<typeof HeartbeatSnapshot>>;
   /** Lines of the streams that did not parse or validate: shown, never silently dropped. */
   readonly badLines: number;
+  /** The risk engine's state (cache/risk_state.json): trading state, the day's start NAV, the high-water mark; null where not kept (a mirror). */
+  readonly risk: { readonly trading_state: string; readonly state_reason: string; readonly state_since_ms: number; readonly day_start_nav_usd: number | null; readonly high_water_mark_usd: number | null } | null;
+}
+
+/** The global limits the risk overview compares the figures with (risk_limits.json of the exporting config). */
+export interface RiskLimitsView {
+  readonly max_gross_exposure_pct: number;
+  readonly max_net_exposure_pct: number;
+  readonly daily_loss_limit_pct: number;
+  readonly max_drawdown_pct: number;
 }
 
 export interface DashboardData {
@@ -39,6 +50,8 @@ export interface DashboardData {
   readonly fund: BlendedFund | null;
   /** The nodes of a fleet export (accounts are then named <node>/<account>); absent for one state dir. */
   readonly nodes?: readonly string[];
+  /** The limits of the exporting config, for the risk overview; null when not known (a fleet's nodes run their own). */
+  readonly limits?: RiskLimitsView | null;
 }
 
 /** Folds the telemetry of a state dir (and of each `accounts/<id>/`) into what the dashboard shows. */
@@ -80,7 +93,13 @@ export function accountView(root: string): AccountView | undefined {
     recentVetoes: vetoes.records.slice(-RECENT),
     heartbeats,
     badLines: nav.badLines.length + orders.badLines.length + vetoes.badLines.length,
+    risk: riskOf(p.riskState),
   };
+}
+
+function riskOf(file: string): AccountView['risk'] {
+  const r = snapshot(file, RiskStateSchema);
+  return r === null ? null : { trading_state: r.trading_state, state_reason: r.state_reason, state_since_ms: r.state_since_ms, day_start_nav_usd: r.day?.start_nav_usd ?? null, high_water_mark_usd: r.high_water_mark_usd };
 }
 
 function snapshot<S extends z.ZodType>(file: string, schema: S): z.infer<S> | null {

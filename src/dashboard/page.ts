@@ -68,6 +68,7 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
   'use strict';
   var charts = [];
   var filters = {};
+  var limits = null;
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     if (attrs) for (var k in attrs) { if (k === 'text') e.textContent = attrs[k]; else if (k === 'cls') e.className = attrs[k]; else e.setAttribute(k, attrs[k]); }
@@ -94,6 +95,7 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
     root.textContent = '';
     if (data.accounts.length === 0) root.appendChild(el('p', { text: 'No telemetry yet in ' + data.stateDir + '.' }));
     if (data.fund && (data.accounts.length > 1 || data.nodes)) root.appendChild(renderFund(data.fund, data.nodes || []));
+    limits = data.limits || null;
     data.accounts.forEach(function (a) { root.appendChild(renderAccount(a)); });
   }
 
@@ -157,6 +159,7 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
       ['liq. dist %', function (p) { return p.liquidation_price ? num(Math.abs(p.mark_price - p.liquidation_price) / p.mark_price * 100, 1) : '–'; }],
       ['stop', function (p) { return p.stop_price === null ? '–' : p.stop_price; }],
     ], positions, id + '-positions-table')]));
+    sec.appendChild(renderRisk(a, id, limits));
     var health = a.routerHealth ? Object.keys(a.routerHealth.symbols).sort().map(function (s) { var h = a.routerHealth.symbols[s]; h.symbol = s; return h; }) : [];
     sec.appendChild(panel('Router health', id + '-router', [table([
       ['symbol', function (h) { return h.symbol; }, true], ['state', function (h) { return { text: h.state, cls: h.state }; }, true], ['samples', function (h) { return h.samples; }],
@@ -180,6 +183,31 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
       charts.push(chart);
     }, 0);
     return sec;
+  }
+
+  // NAV and risk overview: exposure against its caps, the day's loss against its limit, drawdown, trading state
+  function renderRisk(a, id, lim) {
+    var last = a.lastNav;
+    var r = a.risk;
+    var nav = last ? last.nav_usd : null;
+    var rows = [];
+    function row(name, value, limit, key) {
+      var used = value === null || !limit ? null : value / limit * 100;
+      rows.push({ name: name, value: value, limit: limit, used: used, key: key });
+    }
+    row('gross exposure % NAV', nav ? last.gross_exposure_usd / nav * 100 : null, lim ? lim.max_gross_exposure_pct : null, 'gross');
+    row('net exposure % NAV', nav ? Math.abs(last.net_exposure_usd) / nav * 100 : null, lim ? lim.max_net_exposure_pct : null, 'net');
+    row('daily loss %', r && r.day_start_nav_usd && nav !== null ? Math.max(0, (r.day_start_nav_usd - nav) / r.day_start_nav_usd * 100) : null, lim ? lim.daily_loss_limit_pct : null, 'daily');
+    row('drawdown %', r && r.high_water_mark_usd && nav !== null ? Math.max(0, (r.high_water_mark_usd - nav) / r.high_water_mark_usd * 100) : null, lim ? lim.max_drawdown_pct : null, 'drawdown');
+    var state = r ? r.trading_state : '–';
+    return panel('Risk', id + '-risk', [
+      el('div', { cls: 'kv' }, [
+        el('div', { text: 'trading state' }), el('div', { id: id + '-risk-state', cls: state === 'ACTIVE' ? 'good' : state === '–' ? '' : 'bad', text: state }),
+        el('div', { text: 'why, since' }), el('div', { text: r ? r.state_reason + ' · ' + iso(r.state_since_ms) : 'no risk state here (a mirror carries telemetry only)' }),
+      ]),
+      table([['figure', function (x) { return x.name; }, true], ['now', function (x) { return num(x.value, 2); }], ['limit', function (x) { return x.limit === null ? '–' : num(x.limit, 2); }],
+        ['of limit', function (x) { return { text: x.used === null ? '–' : num(x.used, 0) + ' %', cls: x.used === null ? '' : x.used >= 100 ? 'bad' : x.used >= 75 ? 'broken' : 'good' }; }]], rows, id + '-risk-table'),
+    ]);
   }
 
   function renderVetoes(a, id) {

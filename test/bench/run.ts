@@ -197,6 +197,56 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   rmSync(dir, { recursive: true, force: true });
 }
 
+// dashboard: export of one year of telemetry from a full-universe replay (cold CLI process and the export
+// itself), and the exported page opening in headless Chromium until every chart is drawn
+{
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hedge-bench-dash-'));
+  const { readFileSync } = await import('node:fs');
+  const t0 = performance.now();
+  const replay = spawnSync(process.execPath, [bin, 'executor', '--replay', '--from', '2023-06-01', '--to', '2024-06-01', '--state-dir', dir, '--json'], { encoding: 'utf8', cwd: packageRoot, env: { ...process.env, ENV: 'dev' }, maxBuffer: 1 << 26 });
+  if (replay.status !== 0) throw new TypeError(`dashboard bench: the replay failed: ${replay.stderr.slice(-800)}`);
+  const replayS = (performance.now() - t0) / 1000;
+  const navLines = readFileSync(path.join(dir, 'logs', 'nav.jsonl'), 'utf8').split('\n').length - 1;
+  const orderLines = readFileSync(path.join(dir, 'logs', 'orders.jsonl'), 'utf8').split('\n').length - 1;
+  const vetoLines = readFileSync(path.join(dir, 'logs', 'risk_vetoes.jsonl'), 'utf8').split('\n').length - 1;
+  const out = path.join(dir, 'dash');
+  const walls: number[] = [];
+  const inner: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    rmSync(out, { recursive: true, force: true });
+    const w0 = performance.now();
+    const r = spawnSync(process.execPath, [bin, 'dashboard-export', '--state-dir', dir, '--out', out, '--json'], { encoding: 'utf8', cwd: packageRoot });
+    if (r.status !== 0) throw new TypeError(`dashboard-export exited ${r.status}: ${r.stderr}`);
+    if (i > 0) {
+      walls.push(performance.now() - w0);
+      inner.push((JSON.parse(r.stdout) as { ms: number }).ms);
+    }
+  }
+  const { statSync } = await import('node:fs');
+  line(`dashboard: one-year replay of the universe (${navLines} NAV, ${orderLines} order, ${vetoLines} veto records)`, `${replayS.toFixed(0)} s`);
+  line('dashboard-export of that year: CLI process wall time, median of 3', `${(quantile(walls, 0.5) / 1000).toFixed(2)} s`, 'issue 9 target ≤ 3 s');
+  line('dashboard-export: the export itself (read, fold, render, write), median', `${quantile(inner, 0.5).toFixed(0)} ms`);
+  line('dashboard: index.html size (data and libraries inlined)', `${(statSync(path.join(out, 'index.html')).size / 1e6).toFixed(1)} MB`);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const opens: number[] = [];
+  try {
+    for (let i = 0; i < 6; i++) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const o0 = performance.now();
+      await page.goto(`file://${path.join(out, 'index.html')}`);
+      // every chart box holds its canvas: the page is drawn
+      await page.waitForFunction("[...document.querySelectorAll('.chart')].every((c) => c.querySelector('canvas') !== null)", undefined, { timeout: 30_000 });
+      if (i > 0) opens.push(performance.now() - o0);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  line('dashboard page open in headless Chromium until every chart is drawn, median of 5', `${(quantile(opens, 0.5) / 1000).toFixed(2)} s`, 'issue 9 target ≤ 1.5 s');
+  rmSync(dir, { recursive: true, force: true });
+}
+
 // backtest: the reference SMA crossover through the kernel over a 1,000,000-bar seeded random walk
 // (steady state in one process; a cold CLI run from the cache; its peak RSS), then the whole registry
 // over all bundled history

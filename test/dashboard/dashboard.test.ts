@@ -29,7 +29,8 @@ beforeAll(async () => {
   const loaded = loadConfig({ configDir: defaultConfigDir });
   // two weeks of the universe: positions, vetoes and a NAV curve to show
   await runReplay({ loaded, stateDir: state.dir, fromMs: Date.UTC(2024, 2, 1), toMs: Date.UTC(2024, 2, 15), env: 'dev' });
-  exportDashboard(state.dir, out, new ManualClock(Date.UTC(2024, 2, 15, 1)), { title: 'hedge: test fund', refreshS: 5 });
+  const g = loaded.config.risk_limits.global;
+  exportDashboard(state.dir, out, new ManualClock(Date.UTC(2024, 2, 15, 1)), { title: 'hedge: test fund', refreshS: 5, limits: { max_gross_exposure_pct: g.max_gross_exposure_pct, max_net_exposure_pct: g.max_net_exposure_pct, daily_loss_limit_pct: g.daily_loss_limit_pct, max_drawdown_pct: g.max_drawdown_pct } });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   mkdirSync(artifacts, { recursive: true });
 }, 180_000);
@@ -65,6 +66,16 @@ describe('dashboard page in Chromium', () => {
     expect(await page.textContent(`${acct}-veto-count`)).toContain(`${expected} of ${vetoes.length} shown`);
     // services
     expect(await page.locator(`${acct}-heartbeats tbody tr`).count()).toBe(1);
+    // the risk overview: the trading state, and each figure against its limit (risk_state.json and the last NAV record)
+    const risk = JSON.parse(readFileSync(p.riskState, 'utf8')) as { trading_state: string; day: { start_nav_usd: number } | null; high_water_mark_usd: number | null };
+    const limits = loadConfig({ configDir: defaultConfigDir }).config.risk_limits.global;
+    expect(await page.textContent(`${acct}-risk-state`)).toBe(risk.trading_state);
+    const rows = await page.locator(`${acct}-risk-table tbody tr`).allTextContents();
+    const nav = lastNav?.nav_usd ?? 0;
+    const gross = ((lastNav?.gross_exposure_usd ?? 0) / nav) * 100;
+    expect(rows[0]).toBe(`gross exposure % NAV${gross.toFixed(2)}${limits.max_gross_exposure_pct.toFixed(2)}${((gross / limits.max_gross_exposure_pct) * 100).toFixed(0)} %`);
+    const dd = Math.max(0, (((risk.high_water_mark_usd ?? nav) - nav) / (risk.high_water_mark_usd ?? nav)) * 100);
+    expect(rows[3]).toBe(`drawdown %${dd.toFixed(2)}${limits.max_drawdown_pct.toFixed(2)}${((dd / limits.max_drawdown_pct) * 100).toFixed(0)} %`);
     await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
