@@ -1,19 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { chartsLibrary, escapeHtml, scriptJson } from '../dashboard/page.js';
+import { chartsLibrary, escapeHtml, heatmapLibraries, inlineScript, scriptJson } from '../dashboard/page.js';
 import type { Metrics } from './metrics.js';
-
-const require = createRequire(import.meta.url);
-
-/** A browser library's file from node_modules, to inline: the pages open from file:// with no network. */
-/** Script text safe inside a <script> element. */
-const inline = (js: string): string => js.replace(/<\/script/gi, '<\\/script');
-function library(pkg: string, file: string): string {
-  return inline(readFileSync(path.join(path.dirname(require.resolve(pkg)), file), 'utf8'));
-}
-const chartJs = () => library('chart.js', 'chart.umd.min.js');
-const chartMatrix = () => library('chartjs-chart-matrix', 'chartjs-chart-matrix.min.js');
 
 const STYLE = `
   :root { --bg: #0f1419; --panel: #171d24; --fg: #d8dee6; --dim: #8893a0; --line: #2a323c; }
@@ -82,7 +68,7 @@ export function renderBacktestPage(d: BacktestPageData): string {
 <section><h2>Per-strategy equity (start + its PnL)</h2><div id="strategies" class="chart"></div></section>
 <section><h2>Metrics</h2>${metricsTable(cols)}</section>
 <section><h2>Assumptions</h2><table id="assumptions">${assumptions}</table></section>`,
-    `<script>${inline(chartsLibrary())}</script>
+    `<script>${inlineScript(chartsLibrary())}</script>
 <script>
 const DATA = ${scriptJson({ ts: d.equity.ts, nav: d.equity.nav_usd, strategies: d.equity.strategies })};
 const opts = { layout: { background: { color: '#171d24' }, textColor: '#d8dee6' }, grid: { vertLines: { color: '#2a323c' }, horzLines: { color: '#2a323c' } }, timeScale: { timeVisible: true }, autoSize: true };
@@ -136,8 +122,7 @@ export function renderSweepPage(d: SweepPageData): string {
     `<section><h2>${escapeHtml(d.objective)} by ${escapeHtml(xKey ?? '—')} × ${escapeHtml(yKey ?? '—')}</h2><div class="chart"><canvas id="heatmap"></canvas></div></section>
 <section><h2>Best points by ${escapeHtml(d.objective)}</h2><div class="chart"><canvas id="bars"></canvas></div></section>
 <section class="wide"><h2>Ranking</h2><table id="ranking"><tr><th>point</th><th>${escapeHtml(d.objective)}</th><th>final equity</th><th>trades</th><th>max drawdown</th></tr>${rows}</table></section>`,
-    `<script>${chartJs()}</script>
-<script>${chartMatrix()}</script>
+    `<script>${heatmapLibraries()}</script>
 <script>
 const CELLS = ${scriptJson(cells)};
 const XS = ${scriptJson(xKey === undefined ? [] : (d.params[xKey] ?? []).map(String))};

@@ -1,4 +1,4 @@
-import { mean, sampleStandardDeviation } from 'simple-statistics';
+import { mean, sampleCorrelation, sampleStandardDeviation } from 'simple-statistics';
 
 /** What the blend reads of an account (the dashboard model's account view has it). */
 export interface NavSource {
@@ -6,6 +6,17 @@ export interface NavSource {
   /** [ts, nav_usd], oldest first. */
   readonly nav: readonly (readonly [number, number])[];
   readonly lastNav: { readonly nav_usd: number; readonly gross_exposure_usd: number; readonly net_exposure_usd: number } | null;
+  /** By strategy: [ts, PnL since the first cycle]. */
+  readonly strategies?: Readonly<Record<string, readonly (readonly [number, number])[]>>;
+}
+
+/** Pearson correlation of the strategies' daily PnL changes; null where two have fewer than 3 days in common or one never moves. */
+export interface StrategyCorrelation {
+  /** `<strategy>`, or `<node>/<account>:<strategy>` when the fund has more than one account. */
+  readonly labels: readonly string[];
+  readonly matrix: readonly (readonly (number | null)[])[];
+  /** Days each pair had in common. */
+  readonly days: readonly (readonly number[])[];
 }
 
 /** The fund across every account of every node. */
@@ -27,6 +38,8 @@ export interface BlendedFund {
   /** [day start ts, Sharpe] over the trailing `sharpeDays` daily returns of the index, annualised ×√365 (24/7 markets). */
   readonly rollingSharpe: [number, number][];
   readonly sharpeDays: number;
+  /** Of the strategies of every account; null with fewer than two strategy series. */
+  readonly correlation: StrategyCorrelation | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -90,5 +103,44 @@ export function blend(nodes: readonly { readonly node: string; readonly data: { 
     grossExposureUsd: series.reduce((a, s) => a + (s.last?.gross_exposure_usd ?? 0), 0),
     netExposureUsd: series.reduce((a, s) => a + (s.last?.net_exposure_usd ?? 0), 0),
     drawdownPct, maxDrawdownPct: maxDd, rollingSharpe, sharpeDays,
+    correlation: strategyCorrelation(nodes),
   };
+}
+
+/** The strategies' daily PnL changes (last PnL of each UTC day, differenced) and their pairwise Pearson correlation. */
+export function strategyCorrelation(nodes: readonly { readonly node: string; readonly data: { readonly accounts: readonly NavSource[] } }[]): StrategyCorrelation | null {
+  const accounts = nodes.flatMap((n) => n.data.accounts.map((a) => ({ node: n.node, a })));
+  const many = accounts.length > 1;
+  const series: { label: string; daily: Map<number, number> }[] = [];
+  for (const { node, a } of accounts)
+    for (const [id, points] of Object.entries(a.strategies ?? {})) {
+      const last = new Map<number, number>();
+      for (const [t, v] of points) last.set(Math.floor(t / DAY_MS), v);
+      const days = [...last.keys()].sort((x, y) => x - y);
+      const daily = new Map<number, number>();
+      for (let i = 1; i < days.length; i++) daily.set(days[i] as number, (last.get(days[i] as number) as number) - (last.get(days[i - 1] as number) as number));
+      series.push({ label: many ? `${node === 'local' ? '' : `${node}/`}${a.account}:${id}` : id, daily });
+    }
+  if (series.length < 2) return null;
+  series.sort((x, y) => x.label.localeCompare(y.label));
+  const matrix: (number | null)[][] = [];
+  const days: number[][] = [];
+  for (const x of series) {
+    const row: (number | null)[] = [];
+    const drow: number[] = [];
+    for (const y of series) {
+      const common = [...x.daily.keys()].filter((d) => y.daily.has(d));
+      drow.push(common.length);
+      row.push(common.length < 3 ? null : pearson(common.map((d) => x.daily.get(d) as number), common.map((d) => y.daily.get(d) as number)));
+    }
+    matrix.push(row);
+    days.push(drow);
+  }
+  return { labels: series.map((x) => x.label), matrix, days };
+}
+
+function pearson(a: readonly number[], b: readonly number[]): number | null {
+  if (sampleStandardDeviation(a as number[]) === 0 || sampleStandardDeviation(b as number[]) === 0) return null;
+  const r = sampleCorrelation(a as number[], b as number[]);
+  return Number.isFinite(r) ? r : null;
 }

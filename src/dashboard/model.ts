@@ -18,6 +18,8 @@ export interface AccountView {
   readonly account: string;
   /** [ts, nav_usd] of every NAV record, oldest first (one per cycle). */
   readonly nav: [number, number][];
+  /** By strategy: [ts, PnL since the first cycle] at every NAV record that has it (realized net of fees, funding, open positions marked). */
+  readonly strategies: Record<string, [number, number][]>;
   readonly lastNav: z.infer<typeof NavRecord> | null;
   readonly positions: z.infer<typeof PositionsSnapshot> | null;
   readonly routerHealth: z.infer<typeof RouterHealthSnapshot> | null;
@@ -84,6 +86,7 @@ export function accountView(root: string): AccountView | undefined {
   return {
     account,
     nav: nav.records.map((n) => [n.ts, n.nav_usd]),
+    strategies: strategySeries(nav.records),
     lastNav: nav.records.at(-1) ?? null,
     positions,
     routerHealth: snapshot(p.routerHealth, RouterHealthSnapshot),
@@ -95,6 +98,12 @@ export function accountView(root: string): AccountView | undefined {
     badLines: nav.badLines.length + orders.badLines.length + vetoes.badLines.length,
     risk: riskOf(p.riskState),
   };
+}
+
+function strategySeries(records: readonly z.infer<typeof NavRecord>[]): Record<string, [number, number][]> {
+  const out: Record<string, [number, number][]> = {};
+  for (const r of records) for (const [id, x] of Object.entries(r.strategies ?? {})) (out[id] ??= []).push([r.ts, x.pnl_usd]);
+  return out;
 }
 
 function riskOf(file: string): AccountView['risk'] {

@@ -12,6 +12,15 @@ export function chartsLibrary(): string {
   return readFileSync(path.join(dist, 'lightweight-charts.standalone.production.js'), 'utf8');
 }
 
+/** Script text safe inside a <script> element. */
+export const inlineScript = (js: string): string => js.replace(/<\/script/gi, '<\\/script');
+
+/** chart.js and its matrix plugin (heatmaps), inlined like lightweight-charts. */
+export function heatmapLibraries(): string {
+  const file = (pkg: string, name: string) => inlineScript(readFileSync(path.join(path.dirname(require.resolve(pkg)), name), 'utf8'));
+  return `${file('chart.js', 'chart.umd.min.js')}\n${file('chartjs-chart-matrix', 'chartjs-chart-matrix.min.js')}`;
+}
+
 /** JSON safe inside a <script> element. */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -62,11 +71,14 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
 <header><h1>${title}</h1><span class="dim" id="generated"></span><span class="dim" id="source"></span></header>
 <main id="root"></main>
 <script>${chartsLibrary()}</script>
+<script>${heatmapLibraries()}</script>
 <script id="hedge-data" type="application/json">${scriptJson(data)}</script>
 <script>
 (function () {
   'use strict';
   var charts = [];
+  var heatmaps = [];
+  var PALETTE = ['#4aa3ff', '#f0b429', '#26a69a', '#ef5350', '#ab47bc', '#8d6e63', '#26c6da', '#d4e157', '#ff7043', '#78909c'];
   var filters = {};
   var limits = null;
   function el(tag, attrs, children) {
@@ -89,12 +101,15 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
   function render(data) {
     charts.forEach(function (c) { c.remove(); });
     charts = [];
+    heatmaps.forEach(function (h) { h.destroy(); });
+    heatmaps = [];
     document.getElementById('generated').textContent = 'exported ' + iso(data.generatedTs);
     document.getElementById('source').textContent = data.stateDir;
     var root = document.getElementById('root');
     root.textContent = '';
     if (data.accounts.length === 0) root.appendChild(el('p', { text: 'No telemetry yet in ' + data.stateDir + '.' }));
     if (data.fund && (data.accounts.length > 1 || data.nodes)) root.appendChild(renderFund(data.fund, data.nodes || []));
+    if (data.fund && data.fund.correlation) root.appendChild(renderCorrelation(data.fund.correlation));
     limits = data.limits || null;
     data.accounts.forEach(function (a) { root.appendChild(renderAccount(a)); });
   }
@@ -108,6 +123,28 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
       chart.timeScale().fitContent();
       charts.push(chart);
     }, 0);
+  }
+
+  // the correlation of the strategies' daily PnL changes, as a heatmap (chart.js + chartjs-chart-matrix)
+  function renderCorrelation(c) {
+    var sec = el('section', { cls: 'account', id: 'correlation' });
+    var canvas = el('canvas', { id: 'correlation-canvas' });
+    var box = el('div', { cls: 'chart', id: 'correlation-chart', style: 'height:' + Math.max(260, 46 * c.labels.length + 80) + 'px' }, [canvas]);
+    sec.appendChild(panel('Correlation of strategy returns (daily PnL changes)', 'correlation-panel', [box]));
+    var cells = [];
+    c.labels.forEach(function (y, i) { c.labels.forEach(function (x, j) { cells.push({ x: x, y: y, v: c.matrix[i][j], n: c.days[i][j] }); }); });
+    setTimeout(function () {
+      Chart.defaults.color = '#d8dee6';
+      var color = function (v) { if (v === null || v === undefined) return '#2a323c'; var t = (v + 1) / 2; return 'rgba(' + Math.round(239 - 201 * t) + ',' + Math.round(83 + 83 * t) + ',' + Math.round(80 + 74 * t) + ',0.9)'; };
+      heatmaps.push(new Chart(canvas, {
+        type: 'matrix',
+        data: { datasets: [{ data: cells, backgroundColor: function (ctx) { return color(ctx.raw ? ctx.raw.v : null); },
+          width: function (ctx) { return ((ctx.chart.chartArea || {}).width || 0) / c.labels.length - 2; }, height: function (ctx) { return ((ctx.chart.chartArea || {}).height || 0) / c.labels.length - 2; } }] },
+        options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (ctx) { return ctx.raw.y + ' × ' + ctx.raw.x + ': ' + (ctx.raw.v === null ? '– (fewer than 3 common days, or flat)' : ctx.raw.v.toFixed(2)) + ' over ' + ctx.raw.n + ' days'; } } } },
+          scales: { x: { type: 'category', labels: c.labels, offset: true, ticks: { autoSkip: false } }, y: { type: 'category', labels: c.labels, offset: true, ticks: { autoSkip: false } } } },
+      }));
+    }, 0);
+    return sec;
   }
 
   // the fund: every account (of every node, for a fleet) blended
@@ -151,6 +188,27 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
     ]));
     var chartBox = el('div', { cls: 'chart', id: id + '-equity-chart' });
     sec.appendChild(panel('Equity curve', id + '-equity', [chartBox]));
+    var ids = Object.keys(a.strategies || {}).sort();
+    if (ids.length) {
+      var stratBox = el('div', { cls: 'chart', id: id + '-strategies-chart' });
+      var rows = ids.map(function (s, k) { var pts = a.strategies[s]; return { id: s, color: PALETTE[k % PALETTE.length], pnl: pts[pts.length - 1][1] }; });
+      sec.appendChild(panel('Strategies: PnL since the first cycle', id + '-strategies', [stratBox, table([
+        ['strategy', function (r) { return { text: '■ ' + r.id, cls: '' }; }, true], ['PnL USD', function (r) { return { text: usd(r.pnl), cls: r.pnl >= 0 ? 'pos' : 'neg' }; }],
+        ['% of start NAV', function (r) { return first ? num(r.pnl / first * 100, 2) : '–'; }],
+      ], rows, id + '-strategies-table')]));
+      setTimeout(function () {
+        var chart = LightweightCharts.createChart(stratBox, { autoSize: true, layout: { background: { color: 'transparent' }, textColor: '#8893a0' }, grid: { vertLines: { color: '#1f262e' }, horzLines: { color: '#1f262e' } }, timeScale: { timeVisible: true } });
+        rows.forEach(function (r) {
+          var series = chart.addSeries(LightweightCharts.LineSeries, { color: r.color, lineWidth: 2, title: r.id, priceFormat: { type: 'price', precision: 2, minMove: 0.01 } });
+          var seen = {};
+          series.setData(a.strategies[r.id].filter(function (p) { var t = Math.floor(p[0] / 1000); if (seen[t]) return false; seen[t] = true; return true; }).map(function (p) { return { time: Math.floor(p[0] / 1000), value: p[1] }; }));
+        });
+        chart.timeScale().fitContent();
+        charts.push(chart);
+      }, 0);
+      // the legend squares take their strategy's colour
+      setTimeout(function () { var trs = document.querySelectorAll('#' + id + '-strategies-table tbody tr'); rows.forEach(function (r, k) { if (trs[k]) trs[k].firstChild.style.color = r.color; }); }, 0);
+    }
     var positions = a.positions ? a.positions.positions : [];
     sec.appendChild(panel('Positions (' + positions.length + ')', id + '-positions', [table([
       ['symbol', function (p) { return p.symbol; }, true], ['strategy', function (p) { return p.strategy; }, true], ['side', function (p) { return p.side; }, true],

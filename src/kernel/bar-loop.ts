@@ -244,6 +244,7 @@ export class BarLoop {
         const paid = this.d.venue.applyFunding(symbol, events[j]?.rate ?? 0);
         if (paid !== 0) {
           paidAny = true;
+          this.d.kernel.onFunding(symbol, paid);
           this.d.onFunding?.(symbol, paid);
         }
         j++;

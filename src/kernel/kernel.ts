@@ -22,13 +22,21 @@ import { orderEvent } from './order-events.js';
 export const HoldingSchema = z.strictObject({ strategy: z.string(), stopId: z.string().nullable(), stopPrice: z.number().nullable(), openedTs: z.number() });
 export type Holding = z.infer<typeof HoldingSchema>;
 
+const BookSchema = z.strictObject({ realized_usd: z.number(), fees_usd: z.number(), funding_usd: z.number() });
+/** Money booked: realized PnL before fees, fees paid (positive), funding received (+) or paid (−). */
+export type Book = z.infer<typeof BookSchema>;
+const emptyBook = (): Book => ({ realized_usd: 0, fees_usd: 0, funding_usd: 0 });
+
 /** The executor's own books, carried across cycles and restarts. */
 export const KernelStateSchema = z.strictObject({
   owner: z.array(z.tuple([z.string(), HoldingSchema])),
   strategy_of_order: z.array(z.tuple([z.string(), z.string()])),
   counts: z.strictObject({ submitted: z.number(), filled: z.number(), rejected: z.number(), vetoed: z.number() }),
+  /** Realized PnL (gross), fees and funding since the account's first cycle, in all and by strategy (absent in older checkpoints: from zero). */
+  books: z.strictObject({ all: BookSchema, by_strategy: z.record(z.string(), BookSchema) }).optional(),
 });
 export type KernelState = z.infer<typeof KernelStateSchema>;
+
 
 /** Where fills come from: the paper venue reports its own; a live venue's are read off its orders. */
 export interface FillSource {
@@ -110,6 +118,8 @@ export class Kernel {
   readonly owner: Map<string, Holding>;
   readonly strategyOfOrder: Map<string, string>;
   readonly counts: KernelState['counts'];
+  /** What the account has booked, in all and by the strategy that held the position. */
+  readonly books: { all: Book; by_strategy: Record<string, Book> };
   readonly router: OrderRouter;
   private positions = new Map<string, Position>();
   private cycleId = '';
@@ -122,6 +132,8 @@ export class Kernel {
     this.owner = new Map(d.state?.owner ?? []);
     this.strategyOfOrder = new Map(d.state?.strategy_of_order ?? []);
     this.counts = { ...(d.state?.counts ?? { submitted: 0, filled: 0, rejected: 0, vetoed: 0 }) };
+    const b = d.state?.books;
+    this.books = { all: { ...(b?.all ?? emptyBook()) }, by_strategy: Object.fromEntries(Object.entries(b?.by_strategy ?? {}).map(([k, v]) => [k, { ...v }])) };
     this.router = new OrderRouter({
       venue: d.venue, clock: d.clock, health: d.health, policy: () => d.config().router_policy, instrument: (s) => d.instruments.get(s), book: d.book,
       onOrder: (o, latency) => this.onRouted(o, latency), ...(d.pollMs === undefined ? {} : { pollMs: d.pollMs }), stop: d.stop,
@@ -130,7 +142,10 @@ export class Kernel {
 
   state(): KernelState {
     const live = new Set([...this.owner.values()].map((h) => h.stopId).filter((id): id is string => id !== null));
-    return { owner: [...this.owner], strategy_of_order: [...this.strategyOfOrder].filter(([id]) => live.has(id)), counts: { ...this.counts } };
+    return {
+      owner: [...this.owner], strategy_of_order: [...this.strategyOfOrder].filter(([id]) => live.has(id)), counts: { ...this.counts },
+      books: { all: { ...this.books.all }, by_strategy: Object.fromEntries(Object.entries(this.books.by_strategy).map(([k, v]) => [k, { ...v }])) },
+    };
   }
 
   /** Starts a cycle: the id its records carry, and the venue's positions as they stand. */
@@ -175,6 +190,7 @@ export class Kernel {
       const held = this.positions.get(f.symbol);
       const realized = Number.isNaN(f.realizedPnlUsd) ? realizedOf(held, f) : f.realizedPnlUsd;
       if (realized !== 0) this.d.risk().observeClose(f.symbol, realized, this.d.clock.nowMs());
+      this.book(strategy, Number.isNaN(f.realizedPnlUsd) ? grossRealizedOf(held, f) : f.realizedPnlUsd, f.feeUsd, 0);
     }
     for (const [id, order] of this.endAfterFills) this.write(order, this.strategyOfOrder.get(id) ?? 'unknown');
     this.endAfterFills.clear();
@@ -308,12 +324,37 @@ export class Kernel {
     };
   }
 
+  /** A funding payment on `symbol` (received +, paid −), booked to the strategy holding it. */
+  onFunding(symbol: string, paidUsd: number): void {
+    this.book(this.owner.get(symbol)?.strategy ?? 'unowned', 0, 0, paidUsd);
+  }
+
+  private book(strategy: string, realizedUsd: number, feeUsd: number, fundingUsd: number): void {
+    const s = (this.books.by_strategy[strategy] ??= emptyBook());
+    for (const x of [this.books.all, s]) {
+      x.realized_usd += realizedUsd;
+      x.fees_usd += feeUsd;
+      x.funding_usd += fundingUsd;
+    }
+  }
+
   navRecord(T: number, b: Balance, source: NavRecord['source']): NavRecord {
     const ps = this.heldPositions();
+    // each strategy: what it booked, and its open positions marked now
+    const strategies: NonNullable<NavRecord['strategies']> = {};
+    for (const [id, k] of Object.entries(this.books.by_strategy)) strategies[id] = { pnl_usd: k.realized_usd - k.fees_usd + k.funding_usd, unrealized_pnl_usd: 0, exposure_usd: 0 };
+    for (const p of ps) {
+      const id = this.owner.get(p.symbol)?.strategy ?? 'unowned';
+      const s = (strategies[id] ??= { pnl_usd: 0, unrealized_pnl_usd: 0, exposure_usd: 0 });
+      s.pnl_usd += p.unrealizedPnlUsd;
+      s.unrealized_pnl_usd += p.unrealizedPnlUsd;
+      s.exposure_usd += Math.abs(p.qty * p.markPrice);
+    }
     return {
       schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, account: this.d.accountId, cycle_id: this.cycleId, nav_usd: b.marginBalance, wallet_balance_usd: b.walletBalance,
-      unrealized_pnl_usd: b.unrealizedPnl, realized_pnl_usd: 0, fees_usd: 0, funding_usd: 0,
+      unrealized_pnl_usd: b.unrealizedPnl, realized_pnl_usd: this.books.all.realized_usd, fees_usd: this.books.all.fees_usd, funding_usd: this.books.all.funding_usd,
       gross_exposure_usd: ps.reduce((a, p) => a + Math.abs(p.qty * p.markPrice), 0), net_exposure_usd: ps.reduce((a, p) => a + p.qty * p.markPrice, 0), source, config_fingerprint: this.d.fingerprint(),
+      strategies,
     };
   }
 
@@ -391,9 +432,16 @@ export class Kernel {
 function realizedOf(held: Position | undefined, f: Fill): number {
   if (held === undefined || held.qty === 0) return 0;
   const reduces = (held.qty > 0 && f.side === 'sell') || (held.qty < 0 && f.side === 'buy');
+  return reduces ? grossRealizedOf(held, f) - f.feeUsd : 0;
+}
+
+/** PnL a fill realizes on the position it reduces, before its fee (0 when it adds). */
+function grossRealizedOf(held: Position | undefined, f: Fill): number {
+  if (held === undefined || held.qty === 0) return 0;
+  const reduces = (held.qty > 0 && f.side === 'sell') || (held.qty < 0 && f.side === 'buy');
   if (!reduces) return 0;
   const qty = Math.min(Math.abs(held.qty), f.qty);
-  return (f.price - held.entryPrice) * qty * Math.sign(held.qty) - f.feeUsd;
+  return (f.price - held.entryPrice) * qty * Math.sign(held.qty);
 }
 
 /** The paper venue reports its fills itself. */

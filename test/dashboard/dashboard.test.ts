@@ -76,6 +76,23 @@ describe('dashboard page in Chromium', () => {
     expect(rows[0]).toBe(`gross exposure % NAV${gross.toFixed(2)}${limits.max_gross_exposure_pct.toFixed(2)}${((gross / limits.max_gross_exposure_pct) * 100).toFixed(0)} %`);
     const dd = Math.max(0, (((risk.high_water_mark_usd ?? nav) - nav) / (risk.high_water_mark_usd ?? nav)) * 100);
     expect(rows[3]).toBe(`drawdown %${dd.toFixed(2)}${limits.max_drawdown_pct.toFixed(2)}${((dd / limits.max_drawdown_pct) * 100).toFixed(0)} %`);
+    // per-strategy PnL: the last NAV record's figures, summing to the NAV's change since the first record (no funding in this range)
+    const strategies = lastNav?.strategies ?? {};
+    const ids = Object.keys(strategies).sort();
+    expect(ids.length).toBeGreaterThan(1);
+    const firstRecord = readJsonl(p.nav, NavRecord).records[0];
+    const firstNav = firstRecord?.nav_usd ?? 0;
+    const pnlSum = (r: typeof lastNav) => Object.values(r?.strategies ?? {}).reduce((a, x) => a + x.pnl_usd, 0);
+    expect(pnlSum(lastNav) - pnlSum(firstRecord)).toBeCloseTo(nav - firstNav, 6);
+    const stratRows = await page.locator(`${acct}-strategies-table tbody tr`).allTextContents();
+    expect(stratRows).toEqual(ids.map((id) => `■ ${id}${(strategies[id]?.pnl_usd ?? 0).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${(((strategies[id]?.pnl_usd ?? 0) / firstNav) * 100).toFixed(2)}`));
+    await page.waitForSelector(`${acct}-strategies-chart canvas`);
+    // the correlation heatmap of the strategies' daily PnL changes: drawn by chart.js, one cell per pair
+    await page.waitForFunction("typeof Chart !== 'undefined' && Chart.getChart('correlation-canvas') !== undefined");
+    const cells = (await page.evaluate("Chart.getChart('correlation-canvas').data.datasets[0].data.length")) as number;
+    expect(cells).toBe(ids.length * ids.length);
+    const diagonal = (await page.evaluate("Chart.getChart('correlation-canvas').data.datasets[0].data.filter((c) => c.x === c.y).map((c) => c.v)")) as (number | null)[];
+    for (const v of diagonal) expect(v).toBeCloseTo(1, 12);
     await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
