@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { watch } from 'chokidar';
 import { sleepUnlessStopped, type Clock } from '../core/clock.js';
@@ -24,10 +24,12 @@ export interface ExportResult {
   readonly ms: number;
 }
 
-/** The telemetry files the dashboard reads, with their sizes and mtimes: what "changed" means for an export. */
+/** The telemetry files (and regime reports) the dashboard reads, with their sizes and mtimes: what "changed" means for an export. */
 function inputsOf(stateDir: string): Record<string, [number, number]> {
   const out: Record<string, [number, number]> = {};
-  for (const rel of telemetryFiles(stateDir)) {
+  const regimes = path.join(stateDir, 'research', 'regimes');
+  const reports = existsSync(regimes) ? readdirSync(regimes).map((f) => path.join('research', 'regimes', f)) : [];
+  for (const rel of [...telemetryFiles(stateDir), ...reports]) {
     const st = statSync(path.join(stateDir, rel), { throwIfNoEntry: false });
     if (st !== undefined) out[rel] = [st.size, st.mtimeMs];
   }
@@ -65,7 +67,7 @@ export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: s
   const files = [path.join(out, 'index.html'), path.join(out, 'data.json')];
   if (JSON.stringify(readJsonSnapshot(stampFile) ?? null) === JSON.stringify(inputs) && files.every((f) => existsSync(f))) return { out, files, written: false, accounts: 0, ms: clock.nowMs() - t0 };
   const accounts = view.nodes.flatMap((n) => n.data.accounts.map((a) => ({ ...a, account: `${n.node}/${a.account}` })));
-  const data: DashboardData = { schema_version: 1, generatedTs: clock.nowMs(), stateDir: view.source, accounts, fund: accounts.length === 0 ? null : view.blended, nodes: view.nodes.map((n) => n.node), limits: null };
+  const data: DashboardData = { schema_version: 1, generatedTs: clock.nowMs(), stateDir: view.source, accounts, fund: accounts.length === 0 ? null : view.blended, nodes: view.nodes.map((n) => n.node), limits: null, regimes: null };
   writeTextAtomic(path.join(out, 'data.json'), JSON.stringify(data));
   writeTextAtomic(path.join(out, 'index.html'), renderDashboardPage(data, page));
   writeJsonAtomic(stampFile, inputs);

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { z } from 'zod';
 import { RiskStateSchema } from '../risk/risk-state.js';
 import { blend, type BlendedFund } from './fund.js';
@@ -54,6 +56,29 @@ export interface DashboardData {
   readonly nodes?: readonly string[];
   /** The limits of the exporting config, for the risk overview; null when not known (a fleet's nodes run their own). */
   readonly limits?: RiskLimitsView | null;
+  /** The latest regime report (research/regimes/<date>.json, written by hedge regime refit --dated): each symbol's regime. */
+  readonly regimes?: RegimeReportView | null;
+}
+
+export interface RegimeReportView {
+  readonly file: string;
+  readonly fitted_ts: number;
+  readonly models: readonly { readonly symbol: string; readonly regime: string | null; readonly to: string | null; readonly model_fingerprint: string | null; readonly reason: string | null }[];
+}
+
+/** The newest `research/regimes/<date>.json` of a state dir, or null. */
+export function latestRegimeReport(stateDir: string): RegimeReportView | null {
+  const dir = path.join(stateDir, 'research', 'regimes');
+  if (!existsSync(dir)) return null;
+  const newest = readdirSync(dir).filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f)).sort().at(-1);
+  if (newest === undefined) return null;
+  const r = readJsonSnapshot(path.join(dir, newest)) as { fitted_ts?: unknown; models?: unknown } | undefined;
+  if (r === undefined || typeof r.fitted_ts !== 'number' || !Array.isArray(r.models)) return null;
+  const models = (r.models as Record<string, unknown>[]).map((m) => ({
+    symbol: String(m['symbol']), regime: typeof m['regime'] === 'string' ? m['regime'] : null, to: typeof m['to'] === 'string' ? m['to'] : null,
+    model_fingerprint: typeof m['model_fingerprint'] === 'string' ? m['model_fingerprint'] : null, reason: typeof m['reason'] === 'string' ? m['reason'] : null,
+  }));
+  return { file: path.join('research', 'regimes', newest), fitted_ts: r.fitted_ts, models };
 }
 
 /** Folds the telemetry of a state dir (and of each `accounts/<id>/`) into what the dashboard shows. */
@@ -62,7 +87,7 @@ export function buildDashboardData(stateDir: string, nowMs: number): DashboardDa
     const v = accountView(root);
     return v === undefined ? [] : [v];
   });
-  return { schema_version: 1, generatedTs: nowMs, stateDir, accounts, fund: accounts.length === 0 ? null : blend([{ node: 'local', data: { accounts } }], 30) };
+  return { schema_version: 1, generatedTs: nowMs, stateDir, accounts, fund: accounts.length === 0 ? null : blend([{ node: 'local', data: { accounts } }], 30), regimes: latestRegimeReport(stateDir) };
 }
 
 /** One account root's telemetry (a state dir or `accounts/<id>/`), or `undefined` when it holds none. */

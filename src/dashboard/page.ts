@@ -110,6 +110,7 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
     if (data.accounts.length === 0) root.appendChild(el('p', { text: 'No telemetry yet in ' + data.stateDir + '.' }));
     if (data.fund && (data.accounts.length > 1 || data.nodes)) root.appendChild(renderFund(data.fund, data.nodes || []));
     if (data.fund && data.fund.correlation) root.appendChild(renderCorrelation(data.fund.correlation));
+    if (data.regimes) root.appendChild(renderRegimes(data.regimes));
     limits = data.limits || null;
     data.accounts.forEach(function (a) { root.appendChild(renderAccount(a)); });
   }
@@ -123,6 +124,19 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
       chart.timeScale().fitContent();
       charts.push(chart);
     }, 0);
+  }
+
+  // each symbol's regime from the latest nightly refit report
+  function renderRegimes(r) {
+    var sec = el('section', { cls: 'account', id: 'regimes' });
+    var counts = {};
+    r.models.forEach(function (m) { if (m.regime) counts[m.regime] = (counts[m.regime] || 0) + 1; });
+    sec.appendChild(panel('Regime per symbol', 'regimes-panel', [
+      el('div', { cls: 'dim', id: 'regimes-source', text: r.file + ' · fitted ' + iso(r.fitted_ts) + ' · ' + Object.keys(counts).sort().map(function (k) { return k + ' ' + counts[k]; }).join(' · ') }),
+      table([['symbol', function (m) { return m.symbol; }, true], ['regime', function (m) { return { text: m.regime || '–', cls: m.regime === 'calm' ? 'good' : m.regime === 'chaos' ? 'bad' : m.regime === 'trend' ? 'broken' : '' }; }, true],
+        ['last bar', function (m) { return m.to || '–'; }, true], ['model', function (m) { return m.model_fingerprint ? m.model_fingerprint.slice(0, 12) : (m.reason || '–'); }, true]], r.models, 'regimes-table'),
+    ]));
+    return sec;
   }
 
   // the correlation of the strategies' daily PnL changes, as a heatmap (chart.js + chartjs-chart-matrix)

@@ -3,7 +3,7 @@
  * file:// (no network), every panel renders with the numbers of the telemetry, the veto stream filters,
  * and there is no console error. Screenshots go to test/artifacts/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { PositionsSnapshot } from '../../src/telemetry/records/positions.js';
 import { VetoRecord } from '../../src/telemetry/records/veto.js';
 import { statePaths } from '../../src/telemetry/state-paths.js';
 import { openRecorded } from '../support/browser.js';
+import { runCliAsync } from '../support/cli.js';
 import { tempDir } from '../support/config-copy.js';
 
 const artifacts = path.join(packageRoot, 'test', 'artifacts');
@@ -29,6 +30,9 @@ beforeAll(async () => {
   const loaded = loadConfig({ configDir: defaultConfigDir });
   // two weeks of the universe: positions, vetoes and a NAV curve to show
   await runReplay({ loaded, stateDir: state.dir, fromMs: Date.UTC(2024, 2, 1), toMs: Date.UTC(2024, 2, 15), env: 'dev' });
+  // the nightly regime report of the same day
+  const refit = await runCliAsync(['regime', 'refit', '--dated', '--at', '2024-03-15', '--state-dir', state.dir, '--json']);
+  expect(refit.code, refit.stderr).toBe(0);
   const g = loaded.config.risk_limits.global;
   exportDashboard(state.dir, out, new ManualClock(Date.UTC(2024, 2, 15, 1)), { title: 'hedge: test fund', refreshS: 5, limits: { max_gross_exposure_pct: g.max_gross_exposure_pct, max_net_exposure_pct: g.max_net_exposure_pct, daily_loss_limit_pct: g.daily_loss_limit_pct, max_drawdown_pct: g.max_drawdown_pct } });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -93,6 +97,12 @@ describe('dashboard page in Chromium', () => {
     expect(cells).toBe(ids.length * ids.length);
     const diagonal = (await page.evaluate("Chart.getChart('correlation-canvas').data.datasets[0].data.filter((c) => c.x === c.y).map((c) => c.v)")) as (number | null)[];
     for (const v of diagonal) expect(v).toBeCloseTo(1, 12);
+    // each symbol's regime, as the latest regime report has it
+    const regimesDir = path.join(state.dir, 'research', 'regimes');
+    const report = JSON.parse(readFileSync(path.join(regimesDir, readdirSync(regimesDir)[0] ?? ''), 'utf8')) as { models: { symbol: string; regime: string | null }[] };
+    expect(report.models.length).toBe(11);
+    const regimeRows = await page.locator('#regimes-table tbody tr').allTextContents();
+    expect(regimeRows.map((r) => r.slice(0, r.indexOf('20')))).toEqual(report.models.map((m) => `${m.symbol}${m.regime ?? '–'}`));
     await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
