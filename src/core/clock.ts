@@ -65,10 +65,8 @@ export async function sleepUnlessStopped(clock: Clock, ms: number, stop: AbortSi
 /** Shared wall clock for code that runs outside any kernel (commands, audit). */
 export const systemClock: Clock = new SystemClock();
 
-/** ISO-8601 UTC text of an epoch-millisecond instant. */
-export function isoOf(ms: number): string {
-  return new Date(ms).toISOString();
-}
+/** ISO-8601 UTC text of an epoch-millisecond instant (as `toISOString`, by calendar arithmetic). */
+export { isoOf } from './iso-time.js';
 
 /** Parses an ISO-8601 date or date-time (UTC when no offset is given) into epoch ms, or `undefined`. */
 export function parseIsoMs(text: string): number | undefined {

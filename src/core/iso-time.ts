@@ -31,7 +31,7 @@ export function isoDateOfDay(day: number): string {
 }
 
 /** `new Date(ms).toISOString()`: `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
-export function isoOfMs(ms: number): string {
+export function isoOf(ms: number): string {
   if (!(ms >= MIN_MS && ms < MAX_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();
   const day = Math.floor(ms / DAY_MS);
   let r = ms - day * DAY_MS;

@@ -1,5 +1,4 @@
-import { isoOfMs } from '../core/iso-time.js';
-import { Stopwatch, type ManualClock } from '../core/clock.js';
+import { isoOf, Stopwatch, type ManualClock } from '../core/clock.js';
 import type { ConfigSet } from '../config/files.js';
 import { lastClosedIndex, seriesHead, type Candle, type CandleSeries } from '../domain/candle.js';
 import type { FundingRate } from '../domain/funding.js';
@@ -13,7 +12,7 @@ import type { Kernel } from './kernel.js';
 
 /** The id a cycle's records carry: its number and the close it ran at. */
 export function cycleId(cycle: number, closeTimeMs: number): string {
-  return `c${cycle}-${isoOfMs(closeTimeMs)}`;
+  return `c${cycle}-${isoOf(closeTimeMs)}`;
 }
 
 /** How a decision taken at a bar's close is executed on bars (stated with every backtest report). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoDateOfDay, isoOfMs } from '../../src/core/iso-time.js';
+import { isoDateOfDay, isoOf } from '../../src/core/iso-time.js';
 
 const DAY_MS = 86_400_000;
 
@@ -15,10 +15,10 @@ describe('ISO text by calendar arithmetic', () => {
     const hi = 253_402_300_800_000;
     for (let k = 0; k < 200_000; k++) {
       const ms = Math.floor(lo + u() * (hi - lo));
-      if (isoOfMs(ms) !== new Date(ms).toISOString()) expect.fail(`${ms}: ${isoOfMs(ms)} vs ${new Date(ms).toISOString()}`);
+      if (isoOf(ms) !== new Date(ms).toISOString()) expect.fail(`${ms}: ${isoOf(ms)} vs ${new Date(ms).toISOString()}`);
     }
     for (let day = Math.floor(Date.UTC(1600, 0, 1) / DAY_MS); day < Date.UTC(2400, 0, 1) / DAY_MS; day++)
       if (isoDateOfDay(day) !== new Date(day * DAY_MS).toISOString().slice(0, 10)) expect.fail(`day ${day}: ${isoDateOfDay(day)}`);
-    for (const ms of [lo, lo - 1, hi - 1, hi, 0, -1, 1.5, Date.UTC(2024, 1, 29, 23, 59, 59, 999)]) expect(isoOfMs(ms)).toBe(new Date(ms).toISOString());
+    for (const ms of [lo, lo - 1, hi - 1, hi, 0, -1, 1.5, Date.UTC(2024, 1, 29, 23, 59, 59, 999)]) expect(isoOf(ms)).toBe(new Date(ms).toISOString());
   });
 });
