@@ -67,7 +67,7 @@ export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: s
   const files = [path.join(out, 'index.html'), path.join(out, 'data.json')];
   if (JSON.stringify(readJsonSnapshot(stampFile) ?? null) === JSON.stringify(inputs) && files.every((f) => existsSync(f))) return { out, files, written: false, accounts: 0, ms: clock.nowMs() - t0 };
   const accounts = view.nodes.flatMap((n) => n.data.accounts.map((a) => ({ ...a, account: `${n.node}/${a.account}` })));
-  const data: DashboardData = { schema_version: 1, generatedTs: clock.nowMs(), stateDir: view.source, accounts, fund: accounts.length === 0 ? null : view.blended, nodes: view.nodes.map((n) => n.node), limits: null, regimes: null };
+  const data: DashboardData = { schema_version: 1, generatedTs: clock.nowMs(), stateDir: view.source, accounts, fund: accounts.length === 0 ? null : view.blended, nodes: view.nodes.map((n) => n.node), limits: null, regimes: null, screener: null };
   writeTextAtomic(path.join(out, 'data.json'), JSON.stringify(data));
   writeTextAtomic(path.join(out, 'index.html'), renderDashboardPage(data, page));
   writeJsonAtomic(stampFile, inputs);

@@ -58,6 +58,34 @@ export interface DashboardData {
   readonly limits?: RiskLimitsView | null;
   /** The latest regime report (research/regimes/<date>.json, written by hedge regime refit --dated): each symbol's regime. */
   readonly regimes?: RegimeReportView | null;
+  /** The last screen (logs/screener.json, written by hedge screener): each symbol's ML score and features, the ranked intents. */
+  readonly screener?: ScreenerView | null;
+}
+
+export interface ScreenerView {
+  readonly at: string;
+  readonly features: readonly {
+    readonly symbol: string; readonly mlScore: number | null; readonly regime: string | null; readonly trendPct: number | null; readonly atrPct: number | null;
+    readonly volBucket: string | null; readonly fundingRate: number | null; readonly tradable: boolean;
+  }[];
+  readonly intents: readonly { readonly rank: number; readonly strategy: string; readonly symbol: string; readonly side: string; readonly strength: number; readonly navPct: number; readonly notionalUsd: number }[];
+}
+
+/** `logs/screener.json` of a state dir as the page shows it, or null. */
+export function screenerView(stateDir: string): ScreenerView | null {
+  const r = readJsonSnapshot(path.join(stateDir, 'logs', 'screener.json')) as { at?: unknown; features?: unknown; intents?: unknown } | undefined;
+  if (r === undefined || typeof r.at !== 'string' || !Array.isArray(r.features) || !Array.isArray(r.intents)) return null;
+  const n = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+  const t = (x: unknown) => (typeof x === 'string' ? x : null);
+  return {
+    at: r.at,
+    features: (r.features as Record<string, unknown>[]).map((f) => ({
+      symbol: String(f['symbol']), mlScore: n(f['mlScore']), regime: t(f['regime']), trendPct: n(f['trendPct']), atrPct: n(f['atrPct']), volBucket: t(f['volBucket']), fundingRate: n(f['fundingRate']), tradable: f['tradable'] === true,
+    })),
+    intents: (r.intents as Record<string, unknown>[]).map((i) => ({
+      rank: n(i['rank']) ?? 0, strategy: String(i['strategy']), symbol: String(i['symbol']), side: String(i['side']), strength: n(i['strength']) ?? 0, navPct: n(i['navPct']) ?? 0, notionalUsd: n(i['notionalUsd']) ?? 0,
+    })),
+  };
 }
 
 export interface RegimeReportView {
@@ -87,7 +115,7 @@ export function buildDashboardData(stateDir: string, nowMs: number): DashboardDa
     const v = accountView(root);
     return v === undefined ? [] : [v];
   });
-  return { schema_version: 1, generatedTs: nowMs, stateDir, accounts, fund: accounts.length === 0 ? null : blend([{ node: 'local', data: { accounts } }], 30), regimes: latestRegimeReport(stateDir) };
+  return { schema_version: 1, generatedTs: nowMs, stateDir, accounts, fund: accounts.length === 0 ? null : blend([{ node: 'local', data: { accounts } }], 30), regimes: latestRegimeReport(stateDir), screener: screenerView(stateDir) };
 }
 
 /** One account root's telemetry (a state dir or `accounts/<id>/`), or `undefined` when it holds none. */

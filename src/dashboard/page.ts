@@ -111,6 +111,7 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
     if (data.fund && (data.accounts.length > 1 || data.nodes)) root.appendChild(renderFund(data.fund, data.nodes || []));
     if (data.fund && data.fund.correlation) root.appendChild(renderCorrelation(data.fund.correlation));
     if (data.regimes) root.appendChild(renderRegimes(data.regimes));
+    if (data.screener) root.appendChild(renderScreener(data.screener));
     limits = data.limits || null;
     data.accounts.forEach(function (a) { root.appendChild(renderAccount(a)); });
   }
@@ -124,6 +125,23 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
       chart.timeScale().fitContent();
       charts.push(chart);
     }, 0);
+  }
+
+  // the last screen: each symbol's ML score (the momentum-logistic baseline) and features, and the ranked intents
+  function renderScreener(sc) {
+    var sec = el('section', { cls: 'account', id: 'screener' });
+    sec.appendChild(panel('ML score and features per symbol (screen of ' + sc.at + ')', 'screener-features', [table([
+      ['symbol', function (f) { return f.symbol; }, true],
+      ['ML score', function (f) { return { text: num(f.mlScore, 3), cls: f.mlScore === null ? '' : f.mlScore >= 0.55 ? 'pos' : f.mlScore <= 0.45 ? 'neg' : '' }; }],
+      ['regime', function (f) { return f.regime || '–'; }, true], ['trend %', function (f) { return num(f.trendPct, 2); }], ['ATR %', function (f) { return num(f.atrPct, 2); }],
+      ['vol bucket', function (f) { return f.volBucket || '–'; }, true], ['funding', function (f) { return f.fundingRate === null ? '–' : num(f.fundingRate * 100, 4) + ' %'; }],
+      ['tradable', function (f) { return f.tradable ? 'yes' : 'no'; }, true],
+    ], sc.features, 'screener-table')]));
+    sec.appendChild(panel('Ranked intents (' + sc.intents.length + ')', 'screener-intents', [table([
+      ['#', function (i) { return i.rank; }], ['strategy', function (i) { return i.strategy; }, true], ['symbol', function (i) { return i.symbol; }, true], ['side', function (i) { return i.side; }, true],
+      ['strength', function (i) { return num(i.strength, 3); }], ['NAV %', function (i) { return num(i.navPct, 2); }], ['notional USD', function (i) { return usd(i.notionalUsd); }],
+    ], sc.intents, 'screener-intents-table')]));
+    return sec;
   }
 
   // each symbol's regime from the latest nightly refit report

@@ -33,6 +33,9 @@ beforeAll(async () => {
   // the nightly regime report of the same day
   const refit = await runCliAsync(['regime', 'refit', '--dated', '--at', '2024-03-15', '--state-dir', state.dir, '--json']);
   expect(refit.code, refit.stderr).toBe(0);
+  // and a screen of that bar (logs/screener.json: ML scores and features)
+  const screen = await runCliAsync(['screener', '--at', '2024-03-15T00:00:00Z', '--state-dir', state.dir, '--json']);
+  expect(screen.code, screen.stderr).toBe(0);
   const g = loaded.config.risk_limits.global;
   exportDashboard(state.dir, out, new ManualClock(Date.UTC(2024, 2, 15, 1)), { title: 'hedge: test fund', refreshS: 5, limits: { max_gross_exposure_pct: g.max_gross_exposure_pct, max_net_exposure_pct: g.max_net_exposure_pct, daily_loss_limit_pct: g.daily_loss_limit_pct, max_drawdown_pct: g.max_drawdown_pct } });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -103,6 +106,13 @@ describe('dashboard page in Chromium', () => {
     expect(report.models.length).toBe(11);
     const regimeRows = await page.locator('#regimes-table tbody tr').allTextContents();
     expect(regimeRows.map((r) => r.slice(0, r.indexOf('20')))).toEqual(report.models.map((m) => `${m.symbol}${m.regime ?? '–'}`));
+    // the ML score (momentum-logistic) and features of each symbol, as the last screen has them
+    const screened = JSON.parse(readFileSync(path.join(state.dir, 'logs', 'screener.json'), 'utf8')) as { features: { symbol: string; mlScore: number | null }[]; intents: unknown[] };
+    expect(screened.features.some((f) => f.mlScore !== null)).toBe(true);
+    expect(await page.locator('#screener-table tbody tr td:nth-child(1)').allTextContents()).toEqual(screened.features.map((f) => f.symbol));
+    const scores = await page.locator('#screener-table tbody tr td:nth-child(2)').allTextContents();
+    expect(scores).toEqual(screened.features.map((f) => (f.mlScore === null ? '–' : f.mlScore.toFixed(3))));
+    expect(await page.locator('#screener-intents-table tbody tr').count()).toBe(screened.intents.length);
     await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
