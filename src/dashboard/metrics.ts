@@ -7,12 +7,12 @@ import { HeartbeatSnapshot } from '../telemetry/records/heartbeat.js';
 import { NavRecord } from '../telemetry/records/nav.js';
 import { OrderEventRecord } from '../telemetry/records/order-event.js';
 import { PositionsSnapshot } from '../telemetry/records/positions.js';
-import { RouterHealthSnapshot } from '../telemetry/records/router-health.js';
+import { RouterHealthSnapshot, RouterHealthStates } from '../telemetry/records/router-health.js';
 import { VetoRecord } from '../telemetry/records/veto.js';
 import { accountRoots, statePaths } from '../telemetry/state-paths.js';
 
 const SERVICES = ['executor', 'sync', 'guardian', 'dashboard'] as const;
-const ROUTER_STATES = ['good', 'degraded', 'bad'] as const;
+const ROUTER_STATES = RouterHealthStates;
 const TRADING_STATES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
 
 /** A stream read from where the last scrape stopped: only complete new lines. */

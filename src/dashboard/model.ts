@@ -9,7 +9,7 @@ import { HeartbeatSnapshot } from '../telemetry/records/heartbeat.js';
 import { NavRecord } from '../telemetry/records/nav.js';
 import { OrderEventRecord } from '../telemetry/records/order-event.js';
 import { PositionsSnapshot } from '../telemetry/records/positions.js';
-import { RouterHealthSnapshot } from '../telemetry/records/router-health.js';
+import { RouterHealthChangeRecord, RouterHealthSnapshot } from '../telemetry/records/router-health.js';
 import { VetoRecord } from '../telemetry/records/veto.js';
 import { accountRoots, statePaths } from '../telemetry/state-paths.js';
 
@@ -20,6 +20,8 @@ export interface AccountView {
   readonly account: string;
   /** [ts, nav_usd] of every NAV record, oldest first (one per cycle). */
   readonly nav: [number, number][];
+  /** Router health as it changed over time (router_health.jsonl; the newest changes). */
+  readonly routerHistory: z.infer<typeof RouterHealthChangeRecord>[];
   /** By strategy: [ts, PnL since the first cycle] at every NAV record that has it (realized net of fees, funding, open positions marked). */
   readonly strategies: Record<string, [number, number][]>;
   readonly lastNav: z.infer<typeof NavRecord> | null;
@@ -140,6 +142,7 @@ export function accountView(root: string): AccountView | undefined {
     account,
     nav: nav.records.map((n) => [n.ts, n.nav_usd]),
     strategies: strategySeries(nav.records),
+    routerHistory: readJsonl(p.routerHealthLog, RouterHealthChangeRecord).records.slice(-RECENT * 10),
     lastNav: nav.records.at(-1) ?? null,
     positions,
     routerHealth: snapshot(p.routerHealth, RouterHealthSnapshot),

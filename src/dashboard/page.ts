@@ -256,6 +256,7 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
       ['fill rate', function (h) { return num(h.fill_rate, 2); }], ['slippage bps', function (h) { return num(h.slippage_bps, 2); }], ['reject rate', function (h) { return num(h.reject_rate, 2); }],
       ['latency ms', function (h) { return num(h.latency_ms, 0); }], ['offset bps', function (h) { return num(h.offset_bps, 2); }],
     ], health, id + '-router-table')]));
+    if (a.routerHistory && a.routerHistory.length) sec.appendChild(renderRouterHistory(a, id));
     sec.appendChild(renderVetoes(a, id));
     var counts = Object.keys(a.orderCounts).sort().map(function (k) { return { event: k, n: a.orderCounts[k] }; });
     var beats = Object.keys(a.heartbeats).map(function (k) { return a.heartbeats[k]; });
@@ -297,6 +298,42 @@ export function renderDashboardPage(data: DashboardData, opts: { title: string; 
       ]),
       table([['figure', function (x) { return x.name; }, true], ['now', function (x) { return num(x.value, 2); }], ['limit', function (x) { return x.limit === null ? '–' : num(x.limit, 2); }],
         ['of limit', function (x) { return { text: x.used === null ? '–' : num(x.used, 0) + ' %', cls: x.used === null ? '' : x.used >= 100 ? 'bad' : x.used >= 75 ? 'broken' : 'good' }; }]], rows, id + '-risk-table'),
+    ]);
+  }
+
+  // router health over time: one line per symbol of the chosen figure, and the state changes
+  var ROUTER_FIGURES = [['offset_bps', 'offset bps'], ['fill_rate', 'fill rate'], ['slippage_bps', 'slippage bps'], ['reject_rate', 'reject rate'], ['latency_ms', 'latency ms']];
+  function renderRouterHistory(a, id) {
+    var figure = (filters[a.account] && filters[a.account].routerFigure) || 'offset_bps';
+    var box = el('div', { cls: 'chart', id: id + '-router-history-chart' });
+    var select = el('select', { id: id + '-router-figure', 'aria-label': 'figure' }, ROUTER_FIGURES.map(function (f) { var o = el('option', { value: f[0], text: f[1] }); if (f[0] === figure) o.setAttribute('selected', ''); return o; }));
+    select.addEventListener('change', function () { (filters[a.account] || (filters[a.account] = {})).routerFigure = select.value; document.getElementById(id + '-router-history').replaceWith(renderRouterHistory(a, id)); });
+    var bySymbol = {};
+    var changes = [];
+    var lastState = {};
+    a.routerHistory.forEach(function (r) {
+      (bySymbol[r.symbol] || (bySymbol[r.symbol] = [])).push(r);
+      if (lastState[r.symbol] !== undefined && lastState[r.symbol] !== r.state) changes.push({ ts: r.ts, symbol: r.symbol, from: lastState[r.symbol], to: r.state });
+      lastState[r.symbol] = r.state;
+    });
+    var symbols = Object.keys(bySymbol).sort();
+    setTimeout(function () {
+      var chart = LightweightCharts.createChart(box, { autoSize: true, layout: { background: { color: 'transparent' }, textColor: '#8893a0' }, grid: { vertLines: { color: '#1f262e' }, horzLines: { color: '#1f262e' } }, timeScale: { timeVisible: true } });
+      symbols.forEach(function (sym, k) {
+        var seen = {};
+        var points = bySymbol[sym].filter(function (r) { return r[figure] !== null; }).map(function (r) { return { time: Math.floor(r.ts / 1000), value: r[figure] }; })
+          .filter(function (p) { if (seen[p.time]) return false; seen[p.time] = true; return true; });
+        if (!points.length) return;
+        var series = chart.addSeries(LightweightCharts.LineSeries, { color: PALETTE[k % PALETTE.length], lineWidth: 1, lineType: 1, title: sym, priceFormat: { type: 'price', precision: 2, minMove: 0.01 } });
+        series.setData(points);
+      });
+      chart.timeScale().fitContent();
+      charts.push(chart);
+    }, 0);
+    return panel('Router health over time', id + '-router-history', [
+      el('div', null, [select, el('span', { cls: 'dim', text: a.routerHistory.length + ' changes of ' + symbols.length + ' symbols' })]),
+      box,
+      table([['time', function (c) { return iso(c.ts); }, true], ['symbol', function (c) { return c.symbol; }, true], ['state', function (c) { return { text: c.from + ' → ' + c.to, cls: c.to }; }, true]], changes.slice().reverse(), id + '-router-changes'),
     ]);
   }
 

@@ -29,6 +29,7 @@ import type { PaperVenueState } from '../venues/paper/paper-venue.js';
 import { liveEnvironment, type ExecutionMode, type LiveEnvironment } from './environment.js';
 import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
 import { Kernel, KernelStateSchema, type SendIntent } from './kernel.js';
+import { RouterHealthLog } from './router-health-log.js';
 import { orderEvent } from './order-events.js';
 
 /** The venue and the executor's books disagree; nothing is traded until they agree (or the operator adopts the venue's state). */
@@ -62,7 +63,7 @@ const LiveStateSchema = z.strictObject({
   wallet_usd: z.number(),
   nav_start_usd: z.number(),
   journal_offset: z.number().int().nonnegative(),
-  offsets: z.strictObject({ orders: z.number(), vetoes: z.number(), nav: z.number() }),
+  offsets: z.strictObject({ orders: z.number(), vetoes: z.number(), nav: z.number(), router_health: z.number().optional() }),
   paper: z.custom<PaperVenueState>((v) => typeof v === 'object' && v !== null).nullable(),
 });
 type LiveState = z.infer<typeof LiveStateSchema>;
@@ -155,6 +156,7 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
   const orders = new JsonlWriter(paths.orders, 'every');
   const vetoes = new JsonlWriter(paths.vetoes, 'every');
   const navLog = new JsonlWriter(paths.nav, 'batch');
+  const healthLog = new RouterHealthLog(paths.routerHealthLog);
   const journal = new JsonlWriter(journalFile, 'every');
   let cycle = state?.cycle ?? 0;
   const adopted = new Set<string>();
@@ -285,7 +287,10 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
         navLog.append(kernel.navRecord(clock.nowMs(), after, env.paper === undefined ? 'venue' : 'paper'));
         navLog.flush();
         writeJsonAtomic(paths.positions, kernel.positionsSnapshot(clock.nowMs(), after.marginBalance));
-        writeJsonAtomic(paths.routerHealth, health.snapshot(accountId, clock.nowMs()));
+        const healthNow = health.snapshot(accountId, clock.nowMs());
+        writeJsonAtomic(paths.routerHealth, healthNow);
+        healthLog.record(healthNow);
+        healthLog.flush();
         saveRiskState(paths.riskState, risk.state);
         const open = await env.venue.fetchOpenOrders();
         const commit: LiveState = {
@@ -321,6 +326,7 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
     orders.close();
     vetoes.close();
     navLog.close();
+    healthLog.close();
     journal.close();
   }
   return {

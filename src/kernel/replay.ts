@@ -24,6 +24,7 @@ import type { PaperVenueState } from '../venues/paper/paper-venue.js';
 import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
 import { replayEnvironment } from './environment.js';
 import { HoldingSchema, Kernel } from './kernel.js';
+import { RouterHealthLog } from './router-health-log.js';
 import { BarLoop } from './bar-loop.js';
 import type { FundingRate } from '../domain/funding.js';
 import { RouterHealth, type SymbolState } from '../router/router-health.js';
@@ -42,7 +43,7 @@ const CheckpointSchema = z.strictObject({
   account: z.string(),
   cycle: z.number().int(),
   last_close_ms: z.number(),
-  offsets: z.strictObject({ orders: z.number(), vetoes: z.number(), nav: z.number() }),
+  offsets: z.strictObject({ orders: z.number(), vetoes: z.number(), nav: z.number(), router_health: z.number().optional() }),
   counts: z.strictObject({ submitted: z.number(), filled: z.number(), rejected: z.number(), vetoed: z.number() }),
   nav_start_usd: z.number().nullable(),
   owner: z.array(z.tuple([z.string(), HoldingSchema])),
@@ -134,6 +135,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
   const orders = new JsonlWriter(paths.orders, 'every');
   const vetoes = new JsonlWriter(paths.vetoes, 'every');
   const navLog = new JsonlWriter(paths.nav, 'batch');
+  const healthLog = new RouterHealthLog(paths.routerHealthLog);
   const funding = new Map([['BTCUSDT', loadBundledFunding() as readonly FundingRate[]]]);
   const fundingIdx = new Map<string, number>(checkpoint?.funding_index ?? []);
   const health = new RouterHealth(config.router_policy);
@@ -166,10 +168,13 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
       writeJsonAtomic(paths.heartbeat('executor'), {
         schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, service: 'executor', pid: process.pid, host: os.hostname(), status: 'running', cycle, cycle_ms: decisionMs, lag_ms: null, last_error: null, config_fingerprint: fingerprint,
       });
-      writeJsonAtomic(paths.routerHealth, health.snapshot(accountId, T));
+      const healthNow = health.snapshot(accountId, T);
+      writeJsonAtomic(paths.routerHealth, healthNow);
+      healthLog.record(healthNow);
       saveRiskState(paths.riskState, risk.state);
       // the commit point of the cycle
       navLog.flush();
+      healthLog.flush();
       const ks = kernel.state();
       const cp: Checkpoint = {
         schema_version: 1, config_fingerprint: fingerprint, from_ms: o.fromMs, to_ms: o.toMs, account: accountId, cycle, last_close_ms: T,
@@ -191,6 +196,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
     orders.close();
     vetoes.close();
     navLog.close();
+    healthLog.close();
   }
   await kernel.refreshPositions();
   const end = (await venue.fetchBalance()).marginBalance;

@@ -11,6 +11,8 @@ export interface StatePaths {
   readonly nav: string;
   readonly positions: string;
   readonly routerHealth: string;
+  /** The change log of router health (`router_health.jsonl`). */
+  readonly routerHealthLog: string;
   readonly riskState: string;
   readonly lineage: string;
   readonly log: string;
@@ -30,6 +32,7 @@ export function statePaths(stateDir: string): StatePaths {
     nav: path.join(logsDir, 'nav.jsonl'),
     positions: path.join(logsDir, 'positions.json'),
     routerHealth: path.join(logsDir, 'router_health.json'),
+    routerHealthLog: path.join(logsDir, 'router_health.jsonl'),
     riskState: path.join(cacheDir, 'risk_state.json'),
     lineage: path.join(logsDir, 'config_lineage.jsonl'),
     log: path.join(logsDir, 'hedge.log'),

@@ -16,10 +16,12 @@ export interface StreamOffsets {
   readonly orders: number;
   readonly vetoes: number;
   readonly nav: number;
+  /** The router-health change log (absent in commits of older builds: left as it is). */
+  readonly router_health?: number | undefined;
 }
 
 export function executorStreamOffsets(p: StatePaths): StreamOffsets {
-  return { orders: streamSize(p.orders), vetoes: streamSize(p.vetoes), nav: streamSize(p.nav) };
+  return { orders: streamSize(p.orders), vetoes: streamSize(p.vetoes), nav: streamSize(p.nav), router_health: streamSize(p.routerHealthLog) };
 }
 
 /** Cuts the executor's streams back to a commit's offsets: a restart redoes the cycle that was half written. */
@@ -27,4 +29,5 @@ export function cutExecutorStreams(p: StatePaths, o: StreamOffsets): void {
   cutStream(p.orders, o.orders);
   cutStream(p.vetoes, o.vetoes);
   cutStream(p.nav, o.nav);
+  if (o.router_health !== undefined) cutStream(p.routerHealthLog, o.router_health);
 }

@@ -71,6 +71,20 @@ describe('dashboard page in Chromium', () => {
     const expected = vetoes.filter((v) => v.reasons.includes(reason)).length;
     expect(await page.locator(`${acct}-veto-table tbody tr`).count()).toBe(expected);
     expect(await page.textContent(`${acct}-veto-count`)).toContain(`${expected} of ${vetoes.length} shown`);
+    // router health over time (router_health.jsonl: a line per symbol whose health changed): drawn, its state changes listed
+    const history = readFileSync(p.routerHealthLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { symbol: string; state: string });
+    expect(history.length).toBeGreaterThan(0);
+    const seenState = new Map<string, string>();
+    let stateChanges = 0;
+    for (const r of history) {
+      if (seenState.has(r.symbol) && seenState.get(r.symbol) !== r.state) stateChanges++;
+      seenState.set(r.symbol, r.state);
+    }
+    await page.waitForSelector(`${acct}-router-history-chart canvas`);
+    expect(await page.locator(`${acct}-router-changes tbody tr`).count()).toBe(stateChanges);
+    await page.selectOption(`${acct}-router-figure`, 'slippage_bps');
+    await page.waitForSelector(`${acct}-router-history-chart canvas`);
+    expect(await page.locator(`${acct}-router-figure`).inputValue()).toBe('slippage_bps');
     // services
     expect(await page.locator(`${acct}-heartbeats tbody tr`).count()).toBe(1);
     // the risk overview: the trading state, and each figure against its limit (risk_state.json and the last NAV record)

@@ -33,7 +33,7 @@ describe('executor replay under SIGKILL', () => {
       }
       expect(kills).toBeGreaterThanOrEqual(KILLS);
       const read = (dir: string, f: string) => readFileSync(path.join(dir, 'logs', f), 'utf8');
-      for (const f of ['orders.jsonl', 'risk_vetoes.jsonl', 'nav.jsonl', 'positions.json']) expect(read(crashed.dir, f), f).toBe(read(clean.dir, f));
+      for (const f of ['orders.jsonl', 'risk_vetoes.jsonl', 'nav.jsonl', 'positions.json', 'router_health.jsonl']) expect(read(crashed.dir, f), f).toBe(read(clean.dir, f));
       // no order sent twice: every client id is submitted once
       const submitted = readJsonl(path.join(crashed.dir, 'logs', 'orders.jsonl'), OrderEventRecord).records.filter((o) => o.event === 'order.submitted').map((o) => o.client_order_id);
       expect(new Set(submitted).size).toBe(submitted.length);

@@ -25,3 +25,22 @@ export const RouterHealthSnapshot = z.strictObject({
   symbols: z.record(z.string(), SymbolHealthRecord),
 });
 export type RouterHealthSnapshot = z.infer<typeof RouterHealthSnapshot>;
+
+/**
+ * One line of `router_health.jsonl`: a symbol's router health when it changed at the end of a cycle (state,
+ * figures or offset), so the dashboard can draw it over time. Only changes are written.
+ */
+export const RouterHealthChangeRecord = z.strictObject({
+  schema_version: schemaVersion,
+  ts: tsMs,
+  account: z.string(),
+  symbol: z.string(),
+  state: z.enum(RouterHealthStates),
+  samples: z.number().int().nonnegative(),
+  fill_rate: z.number().min(0).max(1).nullable(),
+  slippage_bps: z.number().nullable(),
+  reject_rate: z.number().min(0).max(1).nullable(),
+  latency_ms: z.number().nonnegative().nullable(),
+  offset_bps: z.number(),
+});
+export type RouterHealthChangeRecord = z.infer<typeof RouterHealthChangeRecord>;
