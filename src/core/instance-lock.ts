@@ -107,14 +107,20 @@ function parseHolder(raw: string): LockHolder | undefined {
   return undefined;
 }
 
+/** Whether a process with this pid exists on this machine (signal 0: EPERM means it exists, ESRCH that it does not). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 function isStale(h: LockHolder): boolean {
   if (h.host !== os.hostname()) return false;
   if (h.pid === process.pid) return true;
-  try {
-    process.kill(h.pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  if (!pidAlive(h.pid)) return true;
   // the pid is alive: on Linux, make sure it is still a node process and not a reused pid
   try {
     const cmd = readFileSync(`/proc/${h.pid}/cmdline`, 'utf8');

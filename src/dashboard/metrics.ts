@@ -1,8 +1,9 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../core/clock.js';
-import { readJsonSnapshot } from '../telemetry/atomic-json.js';
+import { RiskStateSchema } from '../risk/risk-state.js';
+import { readSnapshot } from './model.js';
 import { HeartbeatSnapshot } from '../telemetry/records/heartbeat.js';
 import { NavRecord } from '../telemetry/records/nav.js';
 import { OrderEventRecord } from '../telemetry/records/order-event.js';
@@ -10,6 +11,7 @@ import { PositionsSnapshot } from '../telemetry/records/positions.js';
 import { RouterHealthSnapshot, RouterHealthStates } from '../telemetry/records/router-health.js';
 import { VetoRecord } from '../telemetry/records/veto.js';
 import { accountRoots, statePaths } from '../telemetry/state-paths.js';
+import { readFully, streamSize } from '../telemetry/stream-offsets.js';
 
 const SERVICES = ['executor', 'sync', 'guardian', 'dashboard'] as const;
 const ROUTER_STATES = RouterHealthStates;
@@ -23,7 +25,7 @@ class StreamTail {
 
   /** Whether the file is now shorter than what was read of it (rewritten or cut back). */
   shrank(): boolean {
-    return sizeOf(this.file) < this.offset;
+    return streamSize(this.file) < this.offset;
   }
 
   /** Reads from the start again. */
@@ -34,17 +36,12 @@ class StreamTail {
 
   /** New complete lines since the last call. */
   next(): string[] {
-    const size = sizeOf(this.file);
+    const size = streamSize(this.file);
     if (size <= this.offset) return [];
     const fd = openSync(this.file, 'r');
     try {
       const buf = Buffer.alloc(size - this.offset);
-      let got = 0;
-      while (got < buf.length) {
-        const n = readSync(fd, buf, got, buf.length - got, this.offset + got);
-        if (n === 0) break;
-        got += n;
-      }
+      const got = readFully(fd, buf, this.offset);
       this.offset += got;
       const text = this.partial + buf.subarray(0, got).toString('utf8');
       const cut = text.lastIndexOf('\n');
@@ -56,13 +53,6 @@ class StreamTail {
   }
 }
 
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
 
 /** One account root's tails. */
 interface AccountTails {
@@ -158,7 +148,7 @@ export class TelemetryMetrics {
         t = { root, orders: new StreamTail(p.orders), vetoes: new StreamTail(p.vetoes), nav: new StreamTail(p.nav), guardian: new StreamTail(path.join(p.logsDir, 'guardian_actions.jsonl')), account: null, firstNav: null, hwm: Number.NEGATIVE_INFINITY };
         this.tails.set(root, t);
       }
-      const positions = this.snapshot(p.positions, PositionsSnapshot);
+      const positions = readSnapshot(p.positions, PositionsSnapshot);
       // the account's id: as its records name it
       t.account ??= positions?.account ?? null;
       const navLines = this.parsed(t.nav, NavRecord);
@@ -188,18 +178,18 @@ export class TelemetryMetrics {
         this.pnl.set({ account }, lastNav.nav_usd - (t.firstNav ?? lastNav.nav_usd));
         this.drawdown.set({ account }, t.hwm > 0 ? (100 * (t.hwm - lastNav.nav_usd)) / t.hwm : 0);
       }
-      if (positions !== undefined) this.positions.set({ account }, positions.positions.length);
-      const risk = readJsonSnapshot(p.riskState) as { trading_state?: string } | undefined;
-      if (risk?.trading_state !== undefined) for (const s of TRADING_STATES) this.tradingState.set({ account, state: s }, risk.trading_state === s ? 1 : 0);
-      const router = this.snapshot(p.routerHealth, RouterHealthSnapshot);
+      if (positions !== null) this.positions.set({ account }, positions.positions.length);
+      const risk = readSnapshot(p.riskState, RiskStateSchema);
+      if (risk !== null) for (const s of TRADING_STATES) this.tradingState.set({ account, state: s }, risk.trading_state === s ? 1 : 0);
+      const router = readSnapshot(p.routerHealth, RouterHealthSnapshot);
       for (const [symbol, h] of Object.entries(router?.symbols ?? {})) {
         for (const s of ROUTER_STATES) this.routerState.set({ account, symbol, state: s }, h.state === s ? 1 : 0);
         this.routerOffset.set({ account, symbol }, h.offset_bps);
         if (h.fill_rate !== null) this.routerFillRate.set({ account, symbol }, h.fill_rate);
       }
       for (const service of SERVICES) {
-        const hb = this.snapshot(p.heartbeat(service), HeartbeatSnapshot);
-        if (hb === undefined) continue;
+        const hb = readSnapshot(p.heartbeat(service), HeartbeatSnapshot);
+        if (hb === null) continue;
         this.heartbeatAge.set({ account, service }, Math.max(0, (now - hb.ts) / 1000));
         for (const s of ['starting', 'running', 'degraded', 'stopping', 'stopped'] as const) this.heartbeatUp.set({ account, service, status: s }, hb.status === s ? 1 : 0);
         if (service === 'sync' && hb.lag_ms !== null) this.syncLag.set({ account }, hb.lag_ms);
@@ -233,10 +223,4 @@ export class TelemetryMetrics {
     });
   }
 
-  private snapshot<T>(file: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | undefined {
-    const v = readJsonSnapshot(file);
-    if (v === undefined) return undefined;
-    const r = schema.safeParse(v);
-    return r.success ? r.data : undefined;
-  }
 }

@@ -126,7 +126,7 @@ export function accountView(root: string): AccountView | undefined {
   const nav = readJsonl(p.nav, NavRecord);
   const orders = readJsonl(p.orders, OrderEventRecord);
   const vetoes = readJsonl(p.vetoes, VetoRecord);
-  const positions = snapshot(p.positions, PositionsSnapshot);
+  const positions = readSnapshot(p.positions, PositionsSnapshot);
   const account = positions?.account ?? nav.records.at(-1)?.account ?? orders.records.at(-1)?.account;
   if (account === undefined) return undefined;
   const orderCounts: Record<string, number> = {};
@@ -135,7 +135,7 @@ export function accountView(root: string): AccountView | undefined {
   for (const v of vetoes.records) for (const r of v.reasons) vetoCounts[r] = (vetoCounts[r] ?? 0) + 1;
   const heartbeats: Record<string, z.infer<typeof HeartbeatSnapshot>> = {};
   for (const service of ['executor', 'sync']) {
-    const hb = snapshot(p.heartbeat(service), HeartbeatSnapshot);
+    const hb = readSnapshot(p.heartbeat(service), HeartbeatSnapshot);
     if (hb !== null) heartbeats[service] = hb;
   }
   return {
@@ -145,7 +145,7 @@ export function accountView(root: string): AccountView | undefined {
     routerHistory: readJsonl(p.routerHealthLog, RouterHealthChangeRecord).records.slice(-RECENT * 10),
     lastNav: nav.records.at(-1) ?? null,
     positions,
-    routerHealth: snapshot(p.routerHealth, RouterHealthSnapshot),
+    routerHealth: readSnapshot(p.routerHealth, RouterHealthSnapshot),
     orderCounts,
     recentOrders: orders.records.slice(-RECENT),
     vetoCounts,
@@ -163,11 +163,12 @@ function strategySeries(records: readonly z.infer<typeof NavRecord>[]): Record<s
 }
 
 function riskOf(file: string): AccountView['risk'] {
-  const r = snapshot(file, RiskStateSchema);
+  const r = readSnapshot(file, RiskStateSchema);
   return r === null ? null : { trading_state: r.trading_state, state_reason: r.state_reason, state_since_ms: r.state_since_ms, day_start_nav_usd: r.day?.start_nav_usd ?? null, high_water_mark_usd: r.high_water_mark_usd };
 }
 
-function snapshot<S extends z.ZodType>(file: string, schema: S): z.infer<S> | null {
+/** A JSON snapshot checked against its schema; null when missing, unreadable or not valid. */
+export function readSnapshot<S extends z.ZodType>(file: string, schema: S): z.infer<S> | null {
   try {
     const parsed = schema.safeParse(readJsonSnapshot(file));
     return parsed.success ? parsed.data : null;

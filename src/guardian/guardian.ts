@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { sleepUnlessStopped, type Clock } from '../core/clock.js';
 import { ActionError, errorMessage, HedgeError } from '../core/errors.js';
-import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
+import { acquireInstanceLock, instanceLockFile, pidAlive } from '../core/instance-lock.js';
 import type { ConfigSet } from '../config/files.js';
 import type { GuardianCheck, GuardianConfig, Playbook } from '../config/schemas/guardian.js';
 import { accountView, type AccountView } from '../dashboard/model.js';
@@ -261,7 +261,7 @@ async function pm2Restart(service: string, pm2Bin: string | undefined): Promise<
   // the PM2 CLI starts a daemon when none runs: a guardian outside PM2 must not leave one behind
   const home = process.env['PM2_HOME'] ?? path.join(os.homedir(), '.pm2');
   const pid = Number(readTextIfAny(path.join(home, 'pm2.pid')));
-  if (!(pid > 0) || !alive(pid)) throw new ActionError(`pm2 restart ${service}`, `PM2 is not running (no daemon at ${home})`);
+  if (!(pid > 0) || !pidAlive(pid)) throw new ActionError(`pm2 restart ${service}`, `PM2 is not running (no daemon at ${home})`);
   try {
     await promisify(execFile)(process.execPath, [bin, 'restart', service], { timeout: 60_000, encoding: 'utf8' });
     return `pm2 restart ${service}: done`;
@@ -277,14 +277,5 @@ function readTextIfAny(file: string): string {
     return readFileSync(file, 'utf8').trim();
   } catch {
     return '';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

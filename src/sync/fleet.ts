@@ -7,7 +7,7 @@ import type { SyncConfig } from '../config/schemas/sync.js';
 import { blend, type BlendedFund } from '../dashboard/fund.js';
 import { buildDashboardData, type DashboardData } from '../dashboard/model.js';
 import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
-import type { StreamManifest } from './s3-sink.js';
+import { s3ClientFor, type StreamManifest } from './s3-sink.js';
 
 /** One executor node as it reached the sink: where its telemetry is read from, and what it holds. */
 export interface FleetNode {
@@ -71,7 +71,7 @@ interface FetchState {
  */
 async function s3Nodes(source: Extract<FleetSource, { type: 's3' }>, o: FleetOptions): Promise<{ node: string; dir: string }[]> {
   const sdk = await import('@aws-sdk/client-s3');
-  const client = o.s3Client ?? new sdk.S3Client({ region: source.region, forcePathStyle: source.force_path_style, maxAttempts: 4, ...(source.endpoint === undefined ? {} : { endpoint: source.endpoint }) });
+  const client = o.s3Client ?? s3ClientFor(sdk, source);
   const prefix = source.prefix.replace(/^\/+|\/+$/g, '');
   const base = prefix === '' ? '' : `${prefix}/`;
   const keys: { key: string; etag: string }[] = [];

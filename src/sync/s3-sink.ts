@@ -129,14 +129,16 @@ export async function readS3Stream(client: S3Client, bucket: string, streamKey: 
   return Buffer.concat(parts);
 }
 
+/** The S3 client of an `s3` sink config (the sink's writer and the fleet reader both use it): credentials from the environment. */
+export function s3ClientFor(sdk: S3Sdk, config: z.infer<typeof S3SinkSchema>): S3Client {
+  return new sdk.S3Client({ region: config.region, forcePathStyle: config.force_path_style, maxAttempts: 4, ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }) });
+}
+
 export const s3SinkPlugin: SinkPlugin<z.infer<typeof S3SinkSchema>> = {
   name: 's3',
   create: async (config, ctx) => {
     const sdk = await import('@aws-sdk/client-s3');
-    const client = new sdk.S3Client({
-      region: config.region, forcePathStyle: config.force_path_style, maxAttempts: 4,
-      ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
-    });
+    const client = s3ClientFor(sdk, config);
     const root = [config.prefix.replace(/^\/+|\/+$/g, ''), ctx.nodeId].filter((x) => x !== '').join('/');
     return new S3Sink(sdk, client, config.bucket, root);
   },

@@ -1,10 +1,11 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { telemetryFiles } from '../telemetry/state-paths.js';
+import { readFully } from '../telemetry/stream-offsets.js';
 import type { Sink } from './sink.js';
 
 /** How much of a stream's confirmed end is fingerprinted, to notice a stream cut back or rewritten locally. */
@@ -151,16 +152,6 @@ export class SyncEngine {
   private save(): void {
     writeJsonAtomic(this.o.stateFile, this.state);
   }
-}
-
-function readFully(fd: number, buf: Buffer, position: number): number {
-  let got = 0;
-  while (got < buf.length) {
-    const n = readSync(fd, buf, got, buf.length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
 }
 
 /** SHA-256 of the `TAIL_BYTES` before `offset`. */

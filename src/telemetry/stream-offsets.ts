@@ -1,5 +1,16 @@
-import { existsSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, readSync, statSync, truncateSync } from 'node:fs';
 import type { StatePaths } from './state-paths.js';
+
+/** Reads `buf.length` bytes at `position` (fewer at the end of the file); how many were read. */
+export function readFully(fd: number, buf: Buffer, position: number): number {
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
 
 /** Byte length of a stream (0 when it does not exist yet). */
 export function streamSize(file: string): number {
