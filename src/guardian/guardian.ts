@@ -14,7 +14,7 @@ import { engageKillSwitch } from '../risk/kill-switch.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import type { Logger } from '../telemetry/logger.js';
-import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
+import { writeHeartbeat } from '../telemetry/heartbeat.js';
 import { accountRoots, statePaths } from '../telemetry/state-paths.js';
 import { alertSinkPlugins, severityRank, type AlertRecord, type AlertSink } from './alert-sinks.js';
 
@@ -137,9 +137,7 @@ export async function runGuardian(o: GuardianOptions): Promise<GuardianSummary> 
   let lastError: string | null = null;
   let stopped = false;
   const heartbeat = (status: 'running' | 'degraded' | 'stopped', cycleMs: number | null) =>
-    writeJsonAtomic(paths.heartbeat('guardian'), {
-      schema_version: TELEMETRY_SCHEMA_VERSION, ts: o.clock.nowMs(), service: 'guardian', pid: process.pid, host: os.hostname(), status, cycle: passes, cycle_ms: cycleMs, lag_ms: null, last_error: lastError, config_fingerprint: null,
-    });
+    writeHeartbeat(paths, 'guardian', { ts: o.clock.nowMs(), status, cycle: passes, cycle_ms: cycleMs, lag_ms: null, last_error: lastError, config_fingerprint: null });
 
   const alert = async (a: AlertRecord) => {
     for (const sink of sinks) {

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { sleepUnlessStopped, Stopwatch } from '../core/clock.js';
@@ -21,7 +20,7 @@ import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { readJsonl } from '../telemetry/jsonl-reader.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import type { Logger } from '../telemetry/logger.js';
-import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
+import { writeHeartbeat } from '../telemetry/heartbeat.js';
 import { RouterHealthSnapshot } from '../telemetry/records/router-health.js';
 import { cutExecutorStreams, cutStream, executorStreamOffsets, streamSize } from '../telemetry/stream-offsets.js';
 import { accountStateDir, statePaths, type StatePaths } from '../telemetry/state-paths.js';
@@ -196,10 +195,7 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
   };
 
   const heartbeat = (status: 'starting' | 'running' | 'degraded' | 'stopping' | 'stopped', cycleMs: number | null, lagMs: number | null) =>
-    writeJsonAtomic(paths.heartbeat('executor'), {
-      schema_version: TELEMETRY_SCHEMA_VERSION, ts: clock.nowMs(), service: 'executor', pid: process.pid, host: os.hostname(), status, cycle, cycle_ms: cycleMs, lag_ms: lagMs,
-      last_error: lastError, config_fingerprint: loaded.fingerprint,
-    });
+    writeHeartbeat(paths, 'executor', { ts: clock.nowMs(), status, cycle, cycle_ms: cycleMs, lag_ms: lagMs, last_error: lastError, config_fingerprint: loaded.fingerprint });
 
   await watcher.start();
   try {

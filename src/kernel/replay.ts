@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { setImmediate } from 'node:timers/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -17,7 +16,7 @@ import { loadRiskState, RiskStateSchema, saveRiskState } from '../risk/risk-stat
 import { DailyRegimes } from '../screener/regime-models.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
-import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
+import { writeHeartbeat } from '../telemetry/heartbeat.js';
 import { cutExecutorStreams, executorStreamOffsets, streamSize } from '../telemetry/stream-offsets.js';
 import { accountStateDir, statePaths, type StatePaths } from '../telemetry/state-paths.js';
 import type { PaperVenueState } from '../venues/paper/paper-venue.js';
@@ -165,9 +164,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
       navLog.append(kernel.navRecord(T, after, 'paper'));
       navLog.flush();
       writeJsonAtomic(paths.positions, kernel.positionsSnapshot(T, after.marginBalance));
-      writeJsonAtomic(paths.heartbeat('executor'), {
-        schema_version: TELEMETRY_SCHEMA_VERSION, ts: T, service: 'executor', pid: process.pid, host: os.hostname(), status: 'running', cycle, cycle_ms: decisionMs, lag_ms: null, last_error: null, config_fingerprint: fingerprint,
-      });
+      writeHeartbeat(paths, 'executor', { ts: T, status: 'running', cycle, cycle_ms: decisionMs, lag_ms: null, last_error: null, config_fingerprint: fingerprint });
       const healthNow = health.snapshot(accountId, T);
       writeJsonAtomic(paths.routerHealth, healthNow);
       healthLog.record(healthNow);

@@ -1,12 +1,10 @@
-import os from 'node:os';
 import path from 'node:path';
 import { sleepUnlessStopped, Stopwatch, type Clock } from '../core/clock.js';
 import { HedgeError, UsageError, errorMessage } from '../core/errors.js';
 import type { SyncConfig } from '../config/schemas/sync.js';
 import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
-import { writeJsonAtomic } from '../telemetry/atomic-json.js';
 import type { Logger } from '../telemetry/logger.js';
-import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
+import { writeHeartbeat } from '../telemetry/heartbeat.js';
 import { statePaths } from '../telemetry/state-paths.js';
 import { dirSinkPlugin } from './dir-sink.js';
 import { s3SinkPlugin } from './s3-sink.js';
@@ -61,9 +59,7 @@ export async function runSync(o: SyncRunOptions): Promise<SyncSummary> {
   let lastError: string | null = null;
   let stopped = false;
   const heartbeat = (status: 'running' | 'degraded' | 'stopped', cycleMs: number | null, lagMs: number | null) =>
-    writeJsonAtomic(paths.heartbeat('sync'), {
-      schema_version: TELEMETRY_SCHEMA_VERSION, ts: o.clock.nowMs(), service: 'sync', pid: process.pid, host: os.hostname(), status, cycle: passes, cycle_ms: cycleMs, lag_ms: lagMs, last_error: lastError, config_fingerprint: null,
-    });
+    writeHeartbeat(paths, 'sync', { ts: o.clock.nowMs(), status, cycle: passes, cycle_ms: cycleMs, lag_ms: lagMs, last_error: lastError, config_fingerprint: null });
   log.info('sync.started', { once: o.once, interval_s: o.config.interval_s });
   try {
     for (;;) {
