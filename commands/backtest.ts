@@ -44,13 +44,14 @@ the fee, leverage 1, no stop, no caps. --fee replaces the venue's cost model by 
   };
 
   async run(): Promise<unknown> {
+    const f = this.flags;
+    this.exitWhenDone();
+    // a sweep's main thread runs no backtest: its workers do (the kernel is not loaded here, so they start sooner)
+    if (f.sweep !== undefined) return this.sweep(f.sweep);
+    if (f['look-ahead']) return this.lookAhead();
     const [{ runBacktest }, { loadConfig }, { parseIsoMs, systemClock, isoOf }, { UsageError }, path] = await Promise.all([
       import('../src/kernel/backtest.js'), import('../src/config/load.js'), import('../src/core/clock.js'), import('../src/core/errors.js'), import('node:path'),
     ]);
-    const f = this.flags;
-    this.exitWhenDone();
-    if (f.sweep !== undefined) return this.sweep(f.sweep);
-    if (f['look-ahead']) return this.lookAhead();
     const date = (flag: string, v: string | undefined) => {
       if (v === undefined) return undefined;
       const ms = parseIsoMs(v);

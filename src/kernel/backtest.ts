@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { Stopwatch } from '../core/clock.js';
@@ -8,9 +8,6 @@ import { lastClosedIndex, type CandleSeries } from '../domain/candle.js';
 import type { FundingRate } from '../domain/funding.js';
 import type { Fill } from '../domain/order.js';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
-import { aggregateSeries } from '../market/aggregate.js';
-import { parseCandleCsv } from '../market/candle-csv.js';
-import { CandleStore } from '../market/candle-store.js';
 import { loadBundledFunding } from '../market/history.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
 import { ReplayFeed } from '../market/replay-feed.js';
@@ -25,12 +22,16 @@ import { renderBacktestPage } from '../backtest/report-page.js';
 import { checkLookAhead, type LookAheadFinding } from '../backtest/look-ahead.js';
 import { BufferedJsonlWriter, discardRecords } from '../telemetry/jsonl-writer.js';
 import { BarLoop, type CurveBuffer, type BarExecution } from './bar-loop.js';
+import { cacheBars, fileBars, type Bars } from './backtest-bars.js';
 import { replayEnvironment } from './environment.js';
 import { Kernel, type FillSource } from './kernel.js';
 import { backtestConfig, type BacktestConfig, type BacktestOverrides } from '../backtest/backtest-config.js';
 import { annualisationOf, metricsOf, returnsOf, type Annualisation, type Metrics } from '../backtest/metrics.js';
 import { monteCarlo, type MonteCarloReport } from '../backtest/monte-carlo.js';
 import { TradeBook, type Trade } from '../backtest/trades.js';
+
+/** A run without files: one object for every run (a sweep worker's optimised code keeps seeing the same shape). */
+const discardAndClose = { ...discardRecords, close: (): void => undefined };
 
 export interface BacktestOptions extends BacktestOverrides {
   readonly loaded: LoadedConfig;
@@ -143,9 +144,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const { clock, venue, fills: venueFills } = replayEnvironment(config, bt.account, account, instruments, fromMs);
   const risk = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock, freshRiskState(fromMs));
   const out = o.outDir;
-  const none = { ...discardRecords, close: () => undefined };
-  const orders = out === null ? none : new BufferedJsonlWriter(path.join(out, 'orders.jsonl'));
-  const vetoes = out === null ? none : new BufferedJsonlWriter(path.join(out, 'risk_vetoes.jsonl'));
+  const orders = out === null ? discardAndClose : new BufferedJsonlWriter(path.join(out, 'orders.jsonl'));
+  const vetoes = out === null ? discardAndClose : new BufferedJsonlWriter(path.join(out, 'risk_vetoes.jsonl'));
   const strategyOf = (f: Fill): string => kernel.strategyOfOrder.get(f.clientOrderId) ?? kernel.owner.get(f.symbol)?.strategy ?? 'liquidation';
   const book = new TradeBook(strategyOf);
   const fillLog: { T: number; strategy: string; symbol: string; signed: number; price: number; fee: number }[] = [];
@@ -188,7 +188,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   });
 
   const curve: CurveBuffer = { times: new Float64Array(bars), levels: new Float64Array(bars), n: 0, quietBars: 0 };
-  let stopped = false;
+  let stopped: boolean;
   const every = Math.max(1, Math.floor(bars / 100));
   const riskEvents: { ts: number; state: string; reason: string }[] = [];
   const noteRisk = () => {
@@ -219,45 +219,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     return o.stop.aborted;
   };
   try {
-    if (quiet !== undefined && data.universe.length === 1) {
-      // one series: runs of quiet bars go through BarLoop.skipQuiet, every other bar through the full cycle
-      const s = seriesOf(data.universe[0] as string, data.base);
-      const [lo, hi] = feed.bounds(s);
-      const tick = { closeTimeMs: 0, count: 1, series: [s], indices: new Int32Array(1) };
-      let nextReport = every;
-      for (let i = lo; i < hi; ) {
-        i = loop.skipQuiet(s, i, Math.min(hi, lo + nextReport), quiet, curve);
-        if (curve.n >= nextReport) {
-          nextReport += every;
-          if (await progress()) {
-            stopped = true;
-            break;
-          }
-          continue;
-        }
-        if (i >= hi) break;
-        tick.closeTimeMs = (s.openTimeMs[i] as number) + timeframeMs[s.timeframe];
-        tick.indices[0] = i;
-        operator(tick.closeTimeMs);
-        await loop.cycle(tick, curve.n + 1);
-        record(tick.closeTimeMs, venue.balanceNow().marginBalance, false);
-        i++;
-      }
-      if (!stopped) o.onProgress?.(curve.n, bars);
-    } else
-      for (const tick of feed.ticks()) {
-        operator(tick.closeTimeMs);
-        // a quiet tick ends without a promise; the others decide
-        const nav = loop.quietTick(tick);
-        if (Number.isNaN(nav)) {
-          await loop.decideTick(tick, curve.n + 1);
-          record(tick.closeTimeMs, venue.balanceNow().marginBalance, false);
-        } else record(tick.closeTimeMs, nav, true);
-        if (curve.n % every === 0 && (await progress())) {
-          stopped = true;
-          break;
-        }
-      }
+    stopped = await driveBars({ feed, loop, venue, curve, bars, every, operator, record, progress, onProgress: o.onProgress, single: quiet !== undefined && data.universe.length === 1 ? { series: seriesOf(data.universe[0] as string, data.base), quiet } : undefined });
   } finally {
     orders.close();
     vetoes.close();
@@ -327,6 +289,64 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   return withFiles;
 }
 
+
+/**
+ * The bars through the loop: the only part of a run that is hot. Kept out of `runBacktest` so that V8
+ * optimises (and, when a shape it has not seen turns up, re-optimises) this small function rather than
+ * the whole run with its set-up and results — a sweep worker compiles it once, not at every point.
+ * Returns whether the run was stopped.
+ */
+async function driveBars(d: {
+  readonly feed: ReplayFeed;
+  readonly loop: BarLoop;
+  readonly venue: { balanceNow(): { marginBalance: number } };
+  readonly curve: CurveBuffer;
+  readonly bars: number;
+  readonly every: number;
+  readonly operator: (T: number) => void;
+  readonly record: (T: number, nav: number, wasQuiet: boolean) => void;
+  readonly progress: () => Promise<boolean>;
+  readonly onProgress: ((done: number, total: number) => void) | undefined;
+  /** One series with a quiet check: runs of quiet bars skipped at once. */
+  readonly single: { readonly series: CandleSeries; readonly quiet: (T: number) => boolean } | undefined;
+}): Promise<boolean> {
+  const { feed, loop, venue, curve, every, operator, record, progress } = d;
+  if (d.single !== undefined) {
+    // one series: runs of quiet bars go through BarLoop.skipQuiet, every other bar through the full cycle
+    const { series: s, quiet } = d.single;
+    const [lo, hi] = feed.bounds(s);
+    const tick = { closeTimeMs: 0, count: 1, series: [s], indices: new Int32Array(1) };
+    let nextReport = every;
+    for (let i = lo; i < hi; ) {
+      i = loop.skipQuiet(s, i, Math.min(hi, lo + nextReport), quiet, curve);
+      if (curve.n >= nextReport) {
+        nextReport += every;
+        if (await progress()) return true;
+        continue;
+      }
+      if (i >= hi) break;
+      tick.closeTimeMs = (s.openTimeMs[i] as number) + timeframeMs[s.timeframe];
+      tick.indices[0] = i;
+      operator(tick.closeTimeMs);
+      await loop.cycle(tick, curve.n + 1);
+      record(tick.closeTimeMs, venue.balanceNow().marginBalance, false);
+      i++;
+    }
+    d.onProgress?.(curve.n, d.bars);
+    return false;
+  }
+  for (const tick of feed.ticks()) {
+    operator(tick.closeTimeMs);
+    // a quiet tick ends without a promise; the others decide
+    const nav = loop.quietTick(tick);
+    if (Number.isNaN(nav)) {
+      await loop.decideTick(tick, curve.n + 1);
+      record(tick.closeTimeMs, venue.balanceNow().marginBalance, false);
+    } else record(tick.closeTimeMs, nav, true);
+    if (curve.n % every === 0 && (await progress())) return true;
+  }
+  return false;
+}
 /**
  * `hedge backtest --look-ahead`: the chosen strategies (flags as for a backtest) decide at `samples` bars
  * of the run's data with and without the later bars; see `checkLookAhead`.
@@ -352,83 +372,6 @@ function writeCsv(file: string, T: Float64Array, L: Float64Array): void {
   } finally {
     closeSync(fd);
   }
-}
-
-interface Bars {
-  readonly universe: string[];
-  readonly base: Exclude<Timeframe, '1m'>;
-  seriesOf(symbol: string, tf: Exclude<Timeframe, '1m'>): CandleSeries;
-  readonly description: string;
-}
-
-/**
- * The series of each symbol at the base timeframe and, built from it on first use, at coarser ones. `memo`
- * (a sweep worker's, kept across points) holds the built ones under `<memoKey>|<symbol>|<timeframe>`.
- */
-function withAggregates(base: Map<string, CandleSeries>, tf: Exclude<Timeframe, '1m'>, where: string, memo: Map<string, CandleSeries> | undefined, memoKey: string): Bars['seriesOf'] {
-  // by timeframe, then symbol: asked several times a cycle, so no key string per call
-  const built = new Map<Timeframe, Map<string, CandleSeries>>();
-  return (symbol, want) => {
-    const s = base.get(symbol);
-    if (s === undefined) throw new UsageError(`no bars of ${symbol} in ${where}`);
-    if (want === tf) return s;
-    if (timeframeMs[want] < timeframeMs[tf]) throw new UsageError(`${where} holds ${tf} bars; a ${want} strategy needs ${want} bars or finer`);
-    let byTf = built.get(want);
-    if (byTf === undefined) built.set(want, (byTf = new Map()));
-    let agg = byTf.get(symbol);
-    if (agg === undefined) {
-      const key = `${memoKey}|${symbol}|${want}`;
-      agg = memo?.get(key) ?? aggregateSeries(s, want).series;
-      memo?.set(key, agg);
-      byTf.set(symbol, agg);
-    }
-    return agg;
-  };
-}
-
-function cacheBars(stateDir: string, symbols: readonly string[], memo: Map<string, CandleSeries> | undefined): Bars {
-  const store = new CandleStore(stateDir);
-  const universe = symbols.filter((s) => store.has(s));
-  if (universe.length === 0) throw new UsageError(`no cached history for ${symbols.join(', ')}: run hedge data fetch, or give --data <file.csv>`);
-  const loadOnce = (s: string): CandleSeries => {
-    const hit = memo?.get(`cache|${s}`);
-    if (hit !== undefined) return hit;
-    const series = store.load(s, '1h').series;
-    memo?.set(`cache|${s}`, series);
-    return series;
-  };
-  const base = new Map(universe.map((s) => [s, loadOnce(s)]));
-  return { universe, base: '1h', seriesOf: withAggregates(base, '1h', 'the candle cache', memo, 'cache'), description: `candle cache (bundled history and ${store.cacheFile('<SYMBOL>')}), 1h bars` };
-}
-
-/** A user's CSV: one symbol, its bar spacing read off the file (1h, 4h or 1d). */
-function fileBars(file: string, bt: BacktestConfig, memo: Map<string, CandleSeries> | undefined): Bars {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--data ${file}: cannot read it (${(err as Error).message})`);
-  }
-  if (bt.symbols.length !== 1) throw new UsageError(`--data holds one symbol; the run trades ${bt.symbols.join(', ')}: say which with --symbols`);
-  const symbol = bt.symbols[0] as string;
-  const tf = spacingOf(text, file);
-  const key = `file|${file}|${symbol}`;
-  const series = memo?.get(key) ?? parseCandleCsv(text, symbol, tf, file).series;
-  memo?.set(key, series);
-  return { universe: [symbol], base: tf, seriesOf: withAggregates(new Map([[symbol, series]]), tf, file, memo, key), description: `${file} (${series.length} ${tf} bars, as ${symbol})` };
-}
-
-function spacingOf(text: string, file: string): Exclude<Timeframe, '1m'> {
-  const times: number[] = [];
-  for (const line of text.split('\n', 200).slice(1)) {
-    const t = Number(line.split(',')[0]);
-    if (line.trim() !== '' && Number.isFinite(t)) times.push(t);
-  }
-  let step = Infinity;
-  for (let i = 1; i < times.length; i++) step = Math.min(step, (times[i] as number) - (times[i - 1] as number));
-  const tf = (['1h', '4h', '1d'] as const).find((x) => timeframeMs[x] === step);
-  if (tf === undefined) throw new UsageError(`--data ${file}: bars ${Number.isFinite(step) ? `${step} ms apart` : '(fewer than two)'}; expected 1h, 4h or 1d bars (open_time_ms in ms)`);
-  return tf;
 }
 
 /**

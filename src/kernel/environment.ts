@@ -17,7 +17,7 @@ import type { AccountConfig } from '../config/schemas/venues.js';
 import type { BookTop } from '../domain/book.js';
 import type { InstrumentCatalog } from '../market/instrument-provider.js';
 import type { MarketData } from '../market/market-data.js';
-import { BinanceVenue } from '../venues/binance/binance-venue.js';
+import type { BinanceVenue } from '../venues/binance/binance-venue.js';
 import { PaperVenue } from '../venues/paper/paper-venue.js';
 import type { Venue } from '../venues/port.js';
 import { OrderFillTracker, paperFills, type FillSource } from './kernel.js';
@@ -50,7 +50,7 @@ export interface LiveEnvironment {
  * anything less is DRY-RUN on a paper account fed by the same public market data, and no request that
  * writes can leave (the market client is built without keys).
  */
-export function liveEnvironment(config: ConfigSet, runtime: RuntimeEnv, accountId: string, account: AccountConfig, instruments: InstrumentCatalog): LiveEnvironment {
+export async function liveEnvironment(config: ConfigSet, runtime: RuntimeEnv, accountId: string, account: AccountConfig, instruments: InstrumentCatalog): Promise<LiveEnvironment> {
   if (account.trading === 'disabled') throw new UsageError(`account ${accountId} has trading "disabled" in venues.json; the executor does not run it`);
   const venueCfg = config.venues.venues[account.venue];
   const marketVenueId = venueCfg?.type === 'paper' ? venueCfg.market_data : account.venue;
@@ -61,6 +61,8 @@ export function liveEnvironment(config: ConfigSet, runtime: RuntimeEnv, accountI
   const endpoint = (runtime.env === 'testnet' ? marketCfg.endpoints.testnet : marketCfg.endpoints.prod).rest;
 
   const production = runtime.writesEnabled && account.trading === 'live' && venueCfg?.type === 'binance-usdm';
+  // the Binance SDK (with axios and ws) is loaded by live cycles only: replays, backtests and sweep workers start without it
+  const { BinanceVenue } = await import('../venues/binance/binance-venue.js');
   let market: BinanceVenue;
   const clock = new OffsetClock(() => market.offsetMs);
   if (production) {

@@ -115,7 +115,7 @@ export async function runLive(o: LiveOptions): Promise<LiveSummary> {
   const account = accounts[accountId];
   if (account === undefined) throw new UsageError(`unknown account "${accountId}"; known: ${Object.keys(accounts).join(', ')}`);
   const instruments = loadBundledInstruments();
-  const env = liveEnvironment(o.loaded.config, o.runtime, accountId, account, instruments);
+  const env = await liveEnvironment(o.loaded.config, o.runtime, accountId, account, instruments);
   o.onMode?.({ mode: env.mode, why: env.why, endpoint: env.endpoint, account: accountId });
   const paths = statePaths(accountStateDir(o.stateDir, accountId, default_account));
   const lock = acquireInstanceLock(instanceLockFile(paths.cacheDir, 'executor', accountId), 'executor', accountId);

@@ -25,7 +25,6 @@ import { replayEnvironment } from './environment.js';
 import { HoldingSchema, Kernel } from './kernel.js';
 import { RouterHealthLog } from './router-health-log.js';
 import { BarLoop } from './bar-loop.js';
-import type { FundingRate } from '../domain/funding.js';
 import { RouterHealth, type SymbolState } from '../router/router-health.js';
 
 /**
@@ -135,7 +134,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
   const vetoes = new JsonlWriter(paths.vetoes, 'every');
   const navLog = new JsonlWriter(paths.nav, 'batch');
   const healthLog = new RouterHealthLog(paths.routerHealthLog);
-  const funding = new Map([['BTCUSDT', loadBundledFunding() as readonly FundingRate[]]]);
+  const funding = new Map([['BTCUSDT', loadBundledFunding()]]);
   const fundingIdx = new Map<string, number>(checkpoint?.funding_index ?? []);
   const health = new RouterHealth(config.router_policy);
   if (checkpoint !== undefined) health.load(checkpoint.router);

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Metrics } from '../backtest/metrics.js';
 import type { SweepPoint } from '../backtest/sweep-grid.js';
+import type { CandleSeries } from '../domain/candle.js';
 import type { BacktestResult } from './backtest.js';
 
 /** Main thread → worker: run this point. */
@@ -23,6 +24,11 @@ export interface PointSummary {
   readonly run_ms: number;
 }
 
+/** Main thread → worker, before any point: the bars, by the keys of a backtest's series memo. */
+export interface SharedBars {
+  readonly bars: readonly (readonly [string, CandleSeries])[];
+}
+
 /** Worker → main thread. */
 export type PointReply =
   | { readonly id: string; readonly ok: true; readonly summary: PointSummary; readonly curve?: { readonly ts: Float64Array; readonly nav: Float64Array } }
@@ -35,6 +41,16 @@ export class SweepPool {
     // built: sweep-worker.js beside this file; run from the sources (bin/dev.js), its .ts through tsx
     const script = new URL(import.meta.url.endsWith('.ts') ? './sweep-worker.ts' : './sweep-worker.js', import.meta.url);
     this.workers = Array.from({ length: size }, () => new Worker(script, { workerData }));
+  }
+
+  /**
+   * Hands every worker the bars its points read; call before `run`. Each worker gets its own copy (a
+   * structured clone, ~20 MB for the bundled universe): columns in a `SharedArrayBuffer` measured 6–8 %
+   * slower per point (sma-cross at 4h on the 11 bundled symbols, a point run 40 times in one thread).
+   */
+  share(bars: ReadonlyMap<string, CandleSeries>): void {
+    const m: SharedBars = { bars: [...bars] };
+    for (const w of this.workers) w.postMessage(m);
   }
 
   get size(): number {

@@ -13,6 +13,8 @@ import { renderSweepPage } from '../backtest/report-page.js';
 import { readJsonl } from '../telemetry/jsonl-reader.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import type { BacktestOptions } from './backtest.js';
+import { preloadBars } from './backtest-bars.js';
+import type { CandleSeries } from '../domain/candle.js';
 import { paramsOf, SweepPool, type PointRecord } from './sweep-pool.js';
 import { runWalkForward, type WalkForwardSummary } from './walk-forward.js';
 
@@ -65,7 +67,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForw
   const files = { results: path.join(outDir, 'results.jsonl'), summary: path.join(outDir, 'summary.json'), html: path.join(outDir, 'summary.html'), manifest: path.join(outDir, 'sweep.json') };
   const base = baseOptions(grid);
   // what is wrong for every point is wrong with the grid: refused before any point runs
-  backtestConfig(o.loaded.config, base);
+  const bt = backtestConfig(o.loaded.config, base);
   const plugin = strategyPlugins.get(o.loaded.config.strategy_registry.strategies[grid.strategy]?.plugin ?? grid.strategy);
   const known = Object.keys((plugin.params as unknown as { shape?: Record<string, unknown> }).shape ?? {});
   const unknown = Object.keys(grid.params).filter((k) => !known.includes(k));
@@ -78,8 +80,22 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForw
   writeJsonAtomic(files.manifest, { schema_version: 1, identity, grid });
 
   const points = gridPoints(grid);
+  /** Workers start (each loads the kernel) while this thread loads the bars once for all of them. */
+  const startPool = (size: number): SweepPool => {
+    const pool = new SweepPool(size, { loaded: o.loaded, stateDir: o.stateDir, base });
+    try {
+      const memo = new Map<string, CandleSeries>();
+      const timeframes = new Set(bt.strategies.flatMap((id) => bt.config.strategy_config.strategies[id]?.timeframe ?? []));
+      preloadBars(o.stateDir, bt.symbols, [...timeframes].filter((tf) => tf !== '1m'), memo);
+      pool.share(memo);
+    } catch (err) {
+      void pool.close();
+      throw err;
+    }
+    return pool;
+  };
   if (grid.walk_forward !== undefined) {
-    const pool = new SweepPool(Math.max(1, Math.min(o.workers ?? os.availableParallelism(), points.length)), { loaded: o.loaded, stateDir: o.stateDir, base });
+    const pool = startPool(Math.max(1, Math.min(o.workers ?? os.availableParallelism(), points.length)));
     try {
       return await runWalkForward({
         grid, pool, startNav: backtestConfig(o.loaded.config, base).navUsd, fromMs: base.fromMs as number, toMs: base.toMs as number, stop: o.stop, onWindow: o.onPoint,
@@ -100,7 +116,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForw
   let stopped = false;
   try {
     if (todo.length > 0) {
-      const pool = new SweepPool(workers, { loaded: o.loaded, stateDir: o.stateDir, base });
+      const pool = startPool(workers);
       try {
         const byId = new Map(todo.map((p) => [pointId(p), p]));
         stopped = await pool.run(

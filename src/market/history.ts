@@ -15,7 +15,10 @@ export function hasBundledCandles(symbol: string): boolean {
   return (bundledSymbols as readonly string[]).includes(symbol);
 }
 
-/** The bundled BTCUSDT funding history, both files merged (2024-07 → 2026-07). */
-export function loadBundledFunding(): FundingRate[] {
-  return mergeFunding(bundledFiles.funding.map((rel) => parseFundingCsv(loadBundledText(rel), 'BTCUSDT', rel)));
+let bundledFunding: readonly FundingRate[] | undefined;
+
+/** The bundled BTCUSDT funding history, both files merged (2024-07 → 2026-07); read once per thread (every backtest of a sweep asks). */
+export function loadBundledFunding(): readonly FundingRate[] {
+  bundledFunding ??= Object.freeze(mergeFunding(bundledFiles.funding.map((rel) => parseFundingCsv(loadBundledText(rel), 'BTCUSDT', rel))));
+  return bundledFunding;
 }
