@@ -22,7 +22,7 @@ import { accountStateDir, statePaths, type StatePaths } from '../telemetry/state
 import type { PaperVenueState } from '../venues/paper/paper-venue.js';
 import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
 import { replayEnvironment } from './environment.js';
-import { HoldingSchema, Kernel } from './kernel.js';
+import { HoldingSchema, Kernel, KernelStateSchema } from './kernel.js';
 import { RouterHealthLog } from './router-health-log.js';
 import { BarLoop } from './bar-loop.js';
 import { RouterHealth, type SymbolState } from '../router/router-health.js';
@@ -46,6 +46,8 @@ const CheckpointSchema = z.strictObject({
   nav_start_usd: z.number().nullable(),
   owner: z.array(z.tuple([z.string(), HoldingSchema])),
   strategy_of_order: z.array(z.tuple([z.string(), z.string()])),
+  /** The kernel's books (realized PnL, fees, funding; in all and by strategy); absent in checkpoints older than them. */
+  books: KernelStateSchema.shape.books,
   funding_index: z.array(z.tuple([z.string(), z.number()])),
   risk: RiskStateSchema,
   paper: z.custom<PaperVenueState>((v) => typeof v === 'object' && v !== null),
@@ -141,7 +143,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
   // a replay has bars and no book: the kernel gets no book, so the router sends every order taker
   const kernel = new Kernel({
     config: () => config, fingerprint: () => fingerprint, accountId, venueId: account.venue, venue, fills, clock, instruments, risk: () => risk, health, orders, vetoes, strategies: account.strategies,
-    state: checkpoint === undefined ? undefined : { owner: checkpoint.owner, strategy_of_order: checkpoint.strategy_of_order, counts: checkpoint.counts },
+    state: checkpoint === undefined ? undefined : { owner: checkpoint.owner, strategy_of_order: checkpoint.strategy_of_order, counts: checkpoint.counts, books: checkpoint.books },
   });
   const regimes = new DailyRegimes(o.stateDir, clock);
   let cycle = checkpoint?.cycle ?? 0;
@@ -175,7 +177,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
       const cp: Checkpoint = {
         schema_version: 1, config_fingerprint: fingerprint, from_ms: o.fromMs, to_ms: o.toMs, account: accountId, cycle, last_close_ms: T,
         offsets: executorStreamOffsets(paths), counts: ks.counts, nav_start_usd: navStart,
-        owner: ks.owner, strategy_of_order: ks.strategy_of_order, funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(), router: health.dump(),
+        owner: ks.owner, strategy_of_order: ks.strategy_of_order, books: ks.books, funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(), router: health.dump(),
       };
       writeJsonAtomic(checkpointFile, cp);
       o.onCycle?.(cycle, T);

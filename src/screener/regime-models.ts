@@ -59,9 +59,12 @@ export function regimeAt(series: CandleSeries, lastIndex: number, stateDir: stri
 }
 
 /**
- * Regimes as the kernel reads them: the model of a symbol is refitted once per UTC day (on the 1h bars
- * closed by then) and its reading reused for the rest of that day — model maintenance, kept off the
- * hourly decisions. `refitMs` adds up the time the refits took.
+ * Regimes as the kernel reads them: the model of a symbol is refitted once per UTC day, on the 1h bars
+ * closed by the day's start (00:00 UTC), and its reading reused for the rest of that day — model
+ * maintenance, kept off the hourly decisions. The day's start, not the hour of the first question that
+ * day: an executor restarted at 02:00 reads the regime the uninterrupted one fitted at 00:00 (with the
+ * hour of the first question, it would fit on two more bars and could decide otherwise; the replay's
+ * crash test found it). `refitMs` adds up the time the refits took.
  */
 export class DailyRegimes {
   refitMs = 0;
@@ -73,7 +76,7 @@ export class DailyRegimes {
     const cached = this.cache.get(hourly.symbol);
     if (cached?.day === day) return cached.regime;
     const watch = new Stopwatch();
-    const regime = regimeAt(hourly, lastClosedIndex(hourly, atMs), this.stateDir, this.clock)?.regime ?? null;
+    const regime = regimeAt(hourly, lastClosedIndex(hourly, day * 86_400_000), this.stateDir, this.clock)?.regime ?? null;
     this.refitMs += watch.elapsedMs();
     this.cache.set(hourly.symbol, { day, regime });
     return regime;

@@ -94,7 +94,14 @@ describe('hedge executor --replay (dry-run on the paper venue)', () => {
     expect(again.code, again.stderr).toBe(0);
     const rest = JSON.parse(again.stdout) as ReplaySummary;
     expect(rest).toMatchObject({ resumed: true, stopped: false, cycles: 60 * 24 + 1 });
-    expect(readJsonl(navFile, NavRecord).records).toHaveLength(60 * 24 + 1);
+    const all = readJsonl(navFile, NavRecord).records;
+    expect(all).toHaveLength(60 * 24 + 1);
+    // the kernel's books came back with the checkpoint: running fees never fall back at the resumed cycle,
+    // and the strategies' PnL still adds up to the NAV's change since the first cycle
+    for (let i = 1; i < all.length; i++) expect((all[i]?.fees_usd ?? 0) >= (all[i - 1]?.fees_usd ?? 0), `fees_usd at ${all[i]?.cycle_id}`).toBe(true);
+    const last = all.at(-1);
+    const pnl = Object.values(last?.strategies ?? {}).reduce((a, x) => a + x.pnl_usd, 0);
+    expect(pnl).toBeCloseTo((last?.nav_usd ?? 0) - 10_000, 6);
     t.cleanup();
   }, 180_000);
 

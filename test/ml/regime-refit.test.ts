@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { lastClosedIndex } from '../../src/domain/candle.js';
 import { loadBundledCandles } from '../../src/market/history.js';
-import { regimeAt } from '../../src/screener/regime-models.js';
+import { DailyRegimes, regimeAt } from '../../src/screener/regime-models.js';
 import { runCliAsync } from '../support/cli.js';
 import { tempDir } from '../support/config-copy.js';
 
@@ -29,5 +29,19 @@ describe('hedge regime refit', () => {
     expect(JSON.parse(readFileSync(out.file, 'utf8'))).toMatchObject({ schema_version: 1, at: '2024-01-01T00:00:00.000Z' });
     t.cleanup();
     other.cleanup();
+  });
+  it('reads a day\'s regime from the bars closed by 00:00 UTC, whatever hour it is first asked (an executor restarted mid-day reads what the uninterrupted one did)', () => {
+    const t = tempDir();
+    const day = Date.parse('2024-01-01T00:00:00Z');
+    for (const symbol of ['FILUSDT', 'BTCUSDT', 'ETHUSDT']) {
+      const s = loadBundledCandles(symbol).series;
+      for (let d = 0; d < 3; d++) {
+        const start = day + d * 86_400_000;
+        const want = regimeAt(s, lastClosedIndex(s, start), t.dir, new ManualClock(0))?.regime ?? null;
+        // a fresh reader (a restarted executor) first asked at these hours of the day
+        for (const h of [0, 2, 13, 23]) expect([symbol, d, h, new DailyRegimes(t.dir, new ManualClock(0)).at(s, start + h * 3_600_000)]).toEqual([symbol, d, h, want]);
+      }
+    }
+    t.cleanup();
   });
 });
