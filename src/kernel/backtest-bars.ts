@@ -1,7 +1,7 @@
 /**
  * The bars a backtest runs on: the candle cache (bundled history and downloads, 1h, aggregated on demand)
- * or a user's CSV, and a sweep's preload of them. Light on imports: a sweep's main
- * thread loads the bars with this while its workers start.
+ * or a user's CSV, and a sweep's preload of them. Light on imports: a sweep's main thread loads the bars
+ * with this while its workers start.
  */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';

@@ -289,12 +289,11 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   return withFiles;
 }
 
-
 /**
- * The bars through the loop: the only part of a run that is hot. Kept out of `runBacktest` so that V8
- * optimises (and, when a shape it has not seen turns up, re-optimises) this small function rather than
- * the whole run with its set-up and results — a sweep worker compiles it once, not at every point.
- * Returns whether the run was stopped.
+ * The bars through the loop: the only part of a run that is hot. Kept out of `runBacktest` (which the
+ * loop would otherwise re-enter at every `await`) so that V8 optimises, and on a shape it has not seen
+ * re-optimises, this small function rather than the whole run with its set-up and results (measured in
+ * a sweep worker: the whole run had been compiled ten times, ~530 ms of TurboFan). Returns whether the run was stopped.
  */
 async function driveBars(d: {
   readonly feed: ReplayFeed;

@@ -25,7 +25,7 @@ export interface PointSummary {
 }
 
 /** Main thread → worker, before any point: the bars, by the keys of a backtest's series memo. */
-export interface SharedBars {
+export interface PreloadedBars {
   readonly bars: readonly (readonly [string, CandleSeries])[];
 }
 
@@ -49,7 +49,7 @@ export class SweepPool {
    * slower per point (sma-cross at 4h on the 11 bundled symbols, a point run 40 times in one thread).
    */
   share(bars: ReadonlyMap<string, CandleSeries>): void {
-    const m: SharedBars = { bars: [...bars] };
+    const m: PreloadedBars = { bars: [...bars] };
     for (const w of this.workers) w.postMessage(m);
   }
 

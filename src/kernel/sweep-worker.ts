@@ -8,13 +8,13 @@ import type { LoadedConfig } from '../config/load.js';
 import { errorMessage, InvariantError } from '../core/errors.js';
 import type { CandleSeries } from '../domain/candle.js';
 import { runBacktest, type BacktestOptions } from './backtest.js';
-import { pointSummary, type PointRequest, type PointReply, type SharedBars } from './sweep-pool.js';
+import { pointSummary, type PointRequest, type PointReply, type PreloadedBars } from './sweep-pool.js';
 
 const { loaded, stateDir, base } = workerData as { loaded: LoadedConfig; stateDir: string; base: Omit<BacktestOptions, 'loaded' | 'stateDir' | 'outDir'> };
 const seriesMemo = new Map<string, CandleSeries>();
 const port = parentPort;
 if (port === null) throw new InvariantError('sweep-worker runs as a worker thread');
-port.on('message', (m: PointRequest | SharedBars) => {
+port.on('message', (m: PointRequest | PreloadedBars) => {
   if ('bars' in m) {
     for (const [k, s] of m.bars) seriesMemo.set(k, s);
     return;

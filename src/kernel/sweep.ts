@@ -98,7 +98,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForw
     const pool = startPool(Math.max(1, Math.min(o.workers ?? os.availableParallelism(), points.length)));
     try {
       return await runWalkForward({
-        grid, pool, startNav: backtestConfig(o.loaded.config, base).navUsd, fromMs: base.fromMs as number, toMs: base.toMs as number, stop: o.stop, onWindow: o.onPoint,
+        grid, pool, startNav: bt.navUsd, fromMs: base.fromMs as number, toMs: base.toMs as number, stop: o.stop, onWindow: o.onPoint,
         files: { windows: path.join(outDir, 'windows.jsonl'), summary: files.summary, manifest: files.manifest },
       });
     } finally {
