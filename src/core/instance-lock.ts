@@ -18,6 +18,10 @@ export interface LockHolder {
   readonly service: string;
   readonly account: string;
   readonly started: string;
+  /** Linux: the kernel's boot id when the lock was taken (a lock from before a reboot is stale). */
+  readonly boot_id?: string;
+  /** Linux: the holder's start time in clock ticks since boot (/proc/<pid>/stat field 22); a pid that now names a process or thread started at another tick was reused. */
+  readonly start_ticks?: number;
 }
 
 /** A held lock; `release` removes the file only if it is still ours. */
@@ -34,13 +38,15 @@ export function instanceLockFile(cacheDir: string, service: string, account: str
 /**
  * Takes the single-instance lock of a service on one account. The file is created exclusively
  * (`wx`); a lock left by a process that died (SIGKILL, power loss) is recognised and taken over:
- * its pid no longer exists, is our own pid (a container restarted us as the same pid), or now
- * belongs to a process that is not node. A lock held by a live process, or by another host (a
+ * its pid no longer exists, is our own pid (a container restarted us as the same pid), or was
+ * reused: on Linux it now names a thread, a process started at another tick than the one recorded,
+ * or the machine has rebooted since; elsewhere, a process that is not node. A lock held by a live process, or by another host (a
  * shared volume, where the pid cannot be checked), refuses with the holder's details.
  */
 export function acquireInstanceLock(file: string, service: string, account: string, clock: Clock = systemClock): InstanceLock {
   mkdirSync(path.dirname(file), { recursive: true });
-  const me: LockHolder = { pid: process.pid, host: os.hostname(), service, account, started: isoOf(clock.nowMs()) };
+  const self = procIdentity(process.pid);
+  const me: LockHolder = { pid: process.pid, host: os.hostname(), service, account, started: isoOf(clock.nowMs()), ...(self === undefined ? {} : { boot_id: self.bootId, start_ticks: self.startTicks }) };
   const body = `${JSON.stringify(me)}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(file, body)) return { file, release: () => releaseIfOurs(file) };
@@ -121,12 +127,43 @@ function isStale(h: LockHolder): boolean {
   if (h.host !== os.hostname()) return false;
   if (h.pid === process.pid) return true;
   if (!pidAlive(h.pid)) return true;
-  // the pid is alive: on Linux, make sure it is still a node process and not a reused pid
+  // the pid is alive. PIDs wrap (pid_max is often 32768, and every thread takes one from the same
+  // space), so after a SIGKILL the number can name a thread of some long-lived process, which
+  // kill(pid, 0) and /proc/<pid>/cmdline both accept: on Linux compare the process's identity
+  const now = procIdentity(h.pid);
+  if (now !== undefined) {
+    if (now.tgid !== h.pid) return true; // a thread of another process, not a process
+    if (h.boot_id !== undefined && h.boot_id !== now.bootId) return true; // written before a reboot
+    if (h.start_ticks !== undefined) return h.start_ticks !== now.startTicks;
+  }
+  // no recorded identity (another platform, or a lock written by an older hedge): a live node process is the holder
   try {
     const cmd = readFileSync(`/proc/${h.pid}/cmdline`, 'utf8');
     return !/node/.test(cmd);
   } catch {
     return false;
+  }
+}
+
+interface ProcIdentity {
+  readonly bootId: string;
+  readonly startTicks: number;
+  readonly tgid: number;
+}
+
+/** Linux only: what names a process beyond its reusable pid (undefined elsewhere, or if it is gone). */
+export function procIdentity(pid: number): ProcIdentity | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const startTicks = Number(fields[19]); // field 22 of the whole line; fields[0] is field 3
+    const tgid = Number(/^Tgid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    if (!Number.isSafeInteger(startTicks) || !Number.isSafeInteger(tgid) || bootId === '') return undefined;
+    return { bootId, startTicks, tgid };
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { acquireInstanceLock, AlreadyRunningError } from '../../src/core/instance-lock.js';
+import { acquireInstanceLock, AlreadyRunningError, procIdentity } from '../../src/core/instance-lock.js';
 import { readJsonl } from '../../src/telemetry/jsonl-reader.js';
 import { OrderEventRecord } from '../../src/telemetry/records/order-event.js';
 import { runCliAsync } from '../support/cli.js';
@@ -17,7 +17,7 @@ async function liveNode(): Promise<ChildProcess & { pid: number }> {
   return child as ChildProcess & { pid: number };
 }
 
-const holder = (pid: number, host = os.hostname()) => `${JSON.stringify({ pid, host, service: 'executor', account: 'paper-main', started: '2026-11-21T00:00:00.000Z' })}\n`;
+const holder = (pid: number, host = os.hostname(), more: object = {}) => `${JSON.stringify({ pid, host, service: 'executor', account: 'paper-main', started: '2026-11-21T00:00:00.000Z', ...more })}\n`;
 
 describe('single-instance lock of the executor', () => {
   it('refuses while a live process holds the lock, naming it, and takes the lock over once that process is dead', async () => {
@@ -36,6 +36,40 @@ describe('single-instance lock of the executor', () => {
     lock.release();
     expect(existsSync(file)).toBe(false);
     t.cleanup();
+  });
+
+  // PIDs wrap (pid_max 32768 here, and every thread takes one): in CI, a killed executor's pid came
+  // back as a thread of a long-lived node process, which kill(pid, 0) and /proc/<pid>/cmdline both
+  // accept, and every restart after it refused to start
+  it.runIf(process.platform === 'linux')('takes over a lock whose pid was reused: now a thread of a live node process, a process started at another tick, or one from before a reboot', async () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 'executor_paper-main.lock');
+    const other = await liveNode();
+    try {
+      let thread: number | undefined;
+      for (let waited = 0; thread === undefined && waited < 10_000; waited += 20) {
+        thread = readdirSync(`/proc/${other.pid}/task`).map(Number).find((tid) => tid !== other.pid); // node starts its threads just after spawn
+        if (thread === undefined) await sleep(20);
+      }
+      expect(thread).toBeDefined();
+      writeFileSync(file, holder(thread!)); // an old-format lock (no identity) naming a node thread
+      acquireInstanceLock(file, 'executor', 'paper-main').release();
+      const id = procIdentity(other.pid)!;
+      expect(id.tgid).toBe(other.pid);
+      // the lock we write records our identity
+      const mine = acquireInstanceLock(file, 'executor', 'paper-main');
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ boot_id: id.bootId, start_ticks: procIdentity(process.pid)!.startTicks });
+      mine.release();
+      writeFileSync(file, holder(other.pid, os.hostname(), { boot_id: id.bootId, start_ticks: id.startTicks }));
+      expect(() => acquireInstanceLock(file, 'executor', 'paper-main')).toThrow(AlreadyRunningError); // the very process: held
+      writeFileSync(file, holder(other.pid, os.hostname(), { boot_id: id.bootId, start_ticks: id.startTicks - 1 }));
+      acquireInstanceLock(file, 'executor', 'paper-main').release(); // same pid, another process
+      writeFileSync(file, holder(other.pid, os.hostname(), { boot_id: 'another-boot', start_ticks: id.startTicks }));
+      acquireInstanceLock(file, 'executor', 'paper-main').release(); // written before a reboot
+    } finally {
+      other.kill('SIGKILL');
+      t.cleanup();
+    }
   });
 
   it('takes over a torn lock file (its writer died mid-write) and refuses a lock held from another host', () => {

@@ -21,6 +21,7 @@ describe('executor replay under SIGKILL', () => {
       expect(ref.code, ref.stderr).toBe(0);
       let kills = 0;
       let finished = false;
+      const failed: string[] = [];
       let seed = 7;
       const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
       while (!finished) {
@@ -29,9 +30,12 @@ describe('executor replay under SIGKILL', () => {
         const r = await runUntilKilled(BIN, ['executor', '--replay', ...RANGE, '--state-dir', crashed.dir], delay, 'stderr');
         if (r.code === 0) finished = true;
         else kills++;
-        expect(kills).toBeLessThan(KILLS + 50);
+        // a run that exits on its own with an error (not killed: code null) is what to read when this fails
+        if (r.code !== 0 && r.code !== null) failed.push(`run ${kills} exited ${r.code}: ${r.stderr.slice(-1500)}`);
+        expect(kills, failed.slice(-3).join('\n')).toBeLessThan(KILLS + 50);
       }
       expect(kills).toBeGreaterThanOrEqual(KILLS);
+      expect(failed, 'every run either finished or was killed').toEqual([]);
       const read = (dir: string, f: string) => readFileSync(path.join(dir, 'logs', f), 'utf8');
       for (const f of ['orders.jsonl', 'risk_vetoes.jsonl', 'nav.jsonl', 'positions.json', 'router_health.jsonl']) expect(read(crashed.dir, f), f).toBe(read(clean.dir, f));
       // no order sent twice: every client id is submitted once

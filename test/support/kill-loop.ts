@@ -8,17 +8,18 @@ export function runAndKill(script: string, args: readonly string[], delayMs: num
   return runUntilKilled(script, args, delayMs, armOn).then((r) => r.lines);
 }
 
-/** As `runAndKill`, also saying whether the process finished on its own (exit code) before the kill. */
-export function runUntilKilled(script: string, args: readonly string[], delayMs: number, armOn: 'stdout' | 'stderr' = 'stdout'): Promise<{ lines: string[]; code: number | null }> {
+/** As `runAndKill`, also saying whether the process finished on its own (exit code) before the kill, and what it wrote to stderr. */
+export function runUntilKilled(script: string, args: readonly string[], delayMs: number, armOn: 'stdout' | 'stderr' = 'stdout'): Promise<{ lines: string[]; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
     let out = '';
     let err = '';
     let armed = false;
+    let timer: NodeJS.Timeout | undefined;
     const arm = () => {
       if (armed) return;
       armed = true;
-      setTimeout(() => child.kill('SIGKILL'), delayMs);
+      timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     };
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -29,6 +30,9 @@ export function runUntilKilled(script: string, args: readonly string[], delayMs:
       if (armOn === 'stderr' && err.includes('\n')) arm();
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ lines: out.split('\n').slice(0, -1), code }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ lines: out.split('\n').slice(0, -1), code, stderr: err });
+    });
   });
 }
