@@ -387,7 +387,10 @@ export class Kernel {
   }
 
   private setPositions(list: readonly Position[]): void {
-    this.positions = new Map(list.filter((p) => p.qty !== 0).map((p) => [p.symbol, p]));
+    // a plain loop: filter + map + new Map(pairs) was 2 % of a sweep point (two arrays and a pair per position)
+    const positions = new Map<string, Position>();
+    for (const p of list) if (p.qty !== 0) positions.set(p.symbol, p);
+    this.positions = positions;
   }
 
   /** Writes an order's event the first time the router reports it, and its end (cancel, expiry) after. */

@@ -155,6 +155,13 @@ export class PaperAccount {
     return [...this.positions.keys()];
   }
 
+  /** Every position as `position` gives it, in the order they were opened (one pass, no list of symbols first). */
+  allPositions(bracketsOf: (symbol: string) => readonly LeverageBracket[]): Position[] {
+    const out: Position[] = [];
+    for (const symbol of this.positions.keys()) out.push(this.position(symbol, bracketsOf(symbol)) as Position);
+    return out;
+  }
+
   /** wallet + unrealised PnL at mark, summed as `balance` sums it. */
   marginBalance(): number {
     const held = (this.held ??= [...this.positions].map(([symbol, pos]) => ({ pos, mark: this.marks.get(symbol) })));

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Level } from '../../domain/book.js';
 import type { Candle } from '../../domain/candle.js';
-import type { Instrument } from '../../domain/instrument.js';
+import type { Instrument, LeverageBracket } from '../../domain/instrument.js';
 import type { Balance, Fill, Order, OrderReject, OrderSide, Position, SubmitOrder } from '../../domain/order.js';
 import { checkOrderFilters } from '../../domain/order-filters.js';
 import type { InstrumentCatalog } from '../../market/instrument-provider.js';
@@ -60,6 +60,8 @@ export class PaperVenue implements Venue {
   private readonly books = new Map<string, { bids: [number, number][]; asks: [number, number][] }>();
   private readonly leverage = new Map<string, number>();
   private readonly fills: Fill[] = [];
+  /** The leverage brackets of a symbol (none for a symbol the catalog does not know). */
+  private readonly bracketsOf = (symbol: string): readonly LeverageBracket[] => this.o.instruments.get(symbol)?.spec.brackets ?? [];
   private nextOrderId = FIRST_ORDER_ID;
 
   constructor(private readonly o: PaperVenueOptions) {
@@ -271,10 +273,7 @@ export class PaperVenue implements Venue {
   }
 
   positionsNow(): Position[] {
-    return this.account.symbols().flatMap((s) => {
-      const p = this.account.position(s, this.o.instruments.get(s)?.spec.brackets ?? []);
-      return p === undefined ? [] : [p];
-    });
+    return this.account.allPositions(this.bracketsOf);
   }
 
   openOrderCountNow(): number {
