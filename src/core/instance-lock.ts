@@ -40,8 +40,9 @@ export function instanceLockFile(cacheDir: string, service: string, account: str
  * (`wx`); a lock left by a process that died (SIGKILL, power loss) is recognised and taken over:
  * its pid no longer exists, is our own pid (a container restarted us as the same pid), or was
  * reused: on Linux it now names a thread, a process started at another tick than the one recorded,
- * or the machine has rebooted since; elsewhere, a process that is not node. A lock held by a live process, or by another host (a
- * shared volume, where the pid cannot be checked), refuses with the holder's details.
+ * or the machine has rebooted since; elsewhere, a process that is not node. A lock held by a live
+ * process, or by another host (a shared volume, where the pid cannot be checked), refuses with the
+ * holder's details.
  */
 export function acquireInstanceLock(file: string, service: string, account: string, clock: Clock = systemClock): InstanceLock {
   mkdirSync(path.dirname(file), { recursive: true });

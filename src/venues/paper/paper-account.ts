@@ -135,30 +135,22 @@ export class PaperAccount {
     return { qty: pos.qty, realizedPnlUsd: -pos.margin };
   }
 
-  position(symbol: string, brackets: readonly LeverageBracket[]): Position | undefined {
-    const pos = this.positions.get(symbol);
-    if (pos === undefined) return undefined;
-    const mark = this.marks.get(symbol)?.price ?? pos.entryPrice;
-    return {
-      symbol,
-      qty: pos.qty,
-      entryPrice: pos.entryPrice,
-      leverage: pos.leverage,
-      marginUsd: pos.margin,
-      markPrice: mark,
-      unrealizedPnlUsd: (mark - pos.entryPrice) * pos.qty,
-      liquidationPrice: isolatedLiquidationPrice({ qty: pos.qty, entryPrice: pos.entryPrice, marginUsd: pos.margin, markPrice: mark, brackets }),
-    };
-  }
-
-  symbols(): string[] {
-    return [...this.positions.keys()];
-  }
-
-  /** Every position as `position` gives it, in the order they were opened (one pass, no list of symbols first). */
+  /** Every position at its mark, in the order they were opened. */
   allPositions(bracketsOf: (symbol: string) => readonly LeverageBracket[]): Position[] {
     const out: Position[] = [];
-    for (const symbol of this.positions.keys()) out.push(this.position(symbol, bracketsOf(symbol)) as Position);
+    for (const [symbol, pos] of this.positions) {
+      const mark = this.marks.get(symbol)?.price ?? pos.entryPrice;
+      out.push({
+        symbol,
+        qty: pos.qty,
+        entryPrice: pos.entryPrice,
+        leverage: pos.leverage,
+        marginUsd: pos.margin,
+        markPrice: mark,
+        unrealizedPnlUsd: (mark - pos.entryPrice) * pos.qty,
+        liquidationPrice: isolatedLiquidationPrice({ qty: pos.qty, entryPrice: pos.entryPrice, marginUsd: pos.margin, markPrice: mark, brackets: bracketsOf(symbol) }),
+      });
+    }
     return out;
   }
 
