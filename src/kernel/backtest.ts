@@ -54,6 +54,8 @@ export interface BacktestOptions extends BacktestOverrides {
    * at the first bad day). Every resume is listed in the result's `risk.events`.
    */
   readonly resumeNextDay?: boolean | undefined;
+  /** Only the first `maxBars` bars (of the data's timeframe) of the range: a sweep worker's warm-up run. */
+  readonly maxBars?: number | undefined;
   /** Keep the equity of every bar in the result (`curve`; a walk-forward stitches its windows' curves). */
   readonly keepCurve?: boolean | undefined;
   /** Monte Carlo of the finished run (trade-order bootstrap and block bootstrap of bar returns). */
@@ -136,9 +138,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const seriesOf = data.seriesOf;
   const first = Math.min(...data.universe.map((s) => (seriesOf(s, data.base).openTimeMs[0] ?? 0) + timeframeMs[data.base]));
   const fromMs = o.fromMs ?? first;
-  const feed = new ReplayFeed(data.universe.map((s) => seriesOf(s, data.base)), { fromMs, ...(o.toMs === undefined ? {} : { toMs: o.toMs }) });
+  const toMs = o.maxBars === undefined ? o.toMs : Math.min(o.toMs ?? Infinity, fromMs + (o.maxBars - 1) * timeframeMs[data.base]);
+  const feed = new ReplayFeed(data.universe.map((s) => seriesOf(s, data.base)), { fromMs, ...(toMs === undefined ? {} : { toMs }) });
   const bars = feed.countBars();
-  if (bars === 0) throw new UsageError(`no bars of ${data.universe.join(', ')} close between ${new Date(fromMs).toISOString()} and ${o.toMs === undefined ? 'the end of the data' : new Date(o.toMs).toISOString()}`);
+  if (bars === 0) throw new UsageError(`no bars of ${data.universe.join(', ')} close between ${new Date(fromMs).toISOString()} and ${toMs === undefined ? 'the end of the data' : new Date(toMs).toISOString()}`);
 
   const loadMs = wall.elapsedMs();
   const { clock, venue, fills: venueFills } = replayEnvironment(config, bt.account, account, instruments, fromMs);

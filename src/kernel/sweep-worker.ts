@@ -10,8 +10,18 @@ import type { CandleSeries } from '../domain/candle.js';
 import { runBacktest, type BacktestOptions } from './backtest.js';
 import { pointSummary, type PointRequest, type PointReply, type PreloadedBars } from './sweep-pool.js';
 
+/**
+ * Bars (of the data's timeframe: 12.5 days of the bundled 1h history) of the warm-up run before a thread's first point. Its objects' number fields settle from integer
+ * to fractional (V8 then replaces their shapes) while the code is still interpreted, so the optimised
+ * code of the first points is compiled once instead of thrown away and compiled again: in one thread
+ * over 24 points of research/grids/sma-cross-universe.json, 60 recompiles instead of 88–90 and about
+ * 0.5 s less of compiling, for a warm-up of ~0.2 s.
+ */
+const WARM_UP_BARS = 300;
+
 const { loaded, stateDir, base } = workerData as { loaded: LoadedConfig; stateDir: string; base: Omit<BacktestOptions, 'loaded' | 'stateDir' | 'outDir'> };
 const seriesMemo = new Map<string, CandleSeries>();
+let warmedUp = false;
 const port = parentPort;
 if (port === null) throw new InvariantError('sweep-worker runs as a worker thread');
 port.on('message', (m: PointRequest | PreloadedBars) => {
@@ -20,7 +30,12 @@ port.on('message', (m: PointRequest | PreloadedBars) => {
     return;
   }
   const range = { ...(m.fromMs === undefined ? {} : { fromMs: m.fromMs }), ...(m.toMs === undefined ? {} : { toMs: m.toMs }), ...(m.navUsd === undefined ? {} : { navUsd: m.navUsd }) };
-  void runBacktest({ ...base, ...range, loaded, stateDir, outDir: null, seriesMemo, params: m.params, keepCurve: m.keepCurve === true })
+  const options: BacktestOptions = { ...base, ...range, loaded, stateDir, outDir: null, seriesMemo, params: m.params, keepCurve: m.keepCurve === true };
+  // the warm-up's result and errors are dropped: the point itself reports what is wrong with it
+  const warmUp = warmedUp ? Promise.resolve() : runBacktest({ ...options, keepCurve: false, maxBars: WARM_UP_BARS }).then(() => undefined, () => undefined);
+  warmedUp = true;
+  void warmUp
+    .then(() => runBacktest(options))
     .then((r) => port.postMessage({ id: m.id, ok: true, summary: pointSummary(r), ...(r.curve === undefined ? {} : { curve: r.curve }) } satisfies PointReply))
     .catch((err: unknown) => port.postMessage({ id: m.id, ok: false, error: errorMessage(err) } satisfies PointReply));
 });

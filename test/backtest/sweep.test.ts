@@ -1,7 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BacktestResult } from '../../src/kernel/backtest.js';
+import { loadConfig } from '../../src/config/load.js';
+import { defaultConfigDir } from '../../src/core/paths.js';
+import type { CandleSeries } from '../../src/domain/candle.js';
+import { runBacktest, type BacktestOptions, type BacktestResult } from '../../src/kernel/backtest.js';
 import type { SweepSummary } from '../../src/kernel/sweep.js';
 import type { PointRecord } from '../../src/kernel/sweep-pool.js';
 import type { WalkForwardSummary } from '../../src/kernel/walk-forward.js';
@@ -130,6 +133,31 @@ describe('walk-forward (a grid with walk_forward)', () => {
     expect(w0.in_sample_value).toBe(Math.max(...sharpe));
     const oos = await one(w0.best as { fast: number; slow: number }, w0.out_of_sample.from, w0.out_of_sample.to, w0.start_equity, 'oos');
     expect(oos.finalEquity).toBe(w0.final_equity);
+    t.cleanup();
+  });
+});
+
+describe('a sweep worker\'s warm-up run (maxBars)', () => {
+  it('runs the first N bars of the range: the full run\'s first N equities, and the run after it is unchanged', async () => {
+    const t = tempDir();
+    const loaded = loadConfig({ configDir: defaultConfigDir });
+    const seriesMemo = new Map<string, CandleSeries>();
+    const o: BacktestOptions = {
+      loaded, stateDir: t.dir, outDir: null, seriesMemo, strategies: ['sma-cross'], params: ['fast=5', 'slow=20'], symbols: ['BTCUSDT'], timeframe: '4h', fromMs: Date.parse('2023-01-01'),
+      fee: 0.0004, navUsd: 10_000, execution: 'close', keepCurve: true,
+    };
+    const before = await runBacktest(o);
+    const warm = await runBacktest({ ...o, maxBars: 300 });
+    expect(warm.bars).toBe(300);
+    expect(warm.orders.filled).toBeGreaterThan(0);
+    expect([...(warm.curve?.nav ?? [])]).toEqual([...(before.curve?.nav ?? [])].slice(0, 300));
+    expect([...(warm.curve?.ts ?? [])]).toEqual([...(before.curve?.ts ?? [])].slice(0, 300));
+    // a range shorter than maxBars is the range (bars of the data's timeframe, 1h: both ends' closes count)
+    const short = await runBacktest({ ...o, toMs: Date.parse('2023-01-11'), maxBars: 300 });
+    expect(short.bars).toBe(10 * 24 + 1);
+    const after = await runBacktest(o);
+    expect(after.finalEquity).toBe(before.finalEquity);
+    expect(after.metrics).toEqual(before.metrics);
     t.cleanup();
   });
 });
