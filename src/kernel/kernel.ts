@@ -25,7 +25,8 @@ export type Holding = z.infer<typeof HoldingSchema>;
 const BookSchema = z.strictObject({ realized_usd: z.number(), fees_usd: z.number(), funding_usd: z.number() });
 /** Money booked: realized PnL before fees, fees paid (positive), funding received (+) or paid (−). */
 export type Book = z.infer<typeof BookSchema>;
-const emptyBook = (): Book => ({ realized_usd: 0, fees_usd: 0, funding_usd: 0 });
+/** A book, or a copy of one; all made by this literal, so `book` sees one shape (a spread copy has another). */
+const bookOf = (b?: Book): Book => ({ realized_usd: b?.realized_usd ?? 0, fees_usd: b?.fees_usd ?? 0, funding_usd: b?.funding_usd ?? 0 });
 
 /** The executor's own books, carried across cycles and restarts. */
 export const KernelStateSchema = z.strictObject({
@@ -133,7 +134,7 @@ export class Kernel {
     this.strategyOfOrder = new Map(d.state?.strategy_of_order ?? []);
     this.counts = { ...(d.state?.counts ?? { submitted: 0, filled: 0, rejected: 0, vetoed: 0 }) };
     const b = d.state?.books;
-    this.books = { all: { ...(b?.all ?? emptyBook()) }, by_strategy: Object.fromEntries(Object.entries(b?.by_strategy ?? {}).map(([k, v]) => [k, { ...v }])) };
+    this.books = { all: bookOf(b?.all), by_strategy: Object.fromEntries(Object.entries(b?.by_strategy ?? {}).map(([k, v]) => [k, bookOf(v)])) };
     this.router = new OrderRouter({
       venue: d.venue, clock: d.clock, health: d.health, policy: () => d.config().router_policy, instrument: (s) => d.instruments.get(s), book: d.book,
       onOrder: (o, latency) => this.onRouted(o, latency), ...(d.pollMs === undefined ? {} : { pollMs: d.pollMs }), stop: d.stop,
@@ -144,7 +145,7 @@ export class Kernel {
     const live = new Set([...this.owner.values()].map((h) => h.stopId).filter((id): id is string => id !== null));
     return {
       owner: [...this.owner], strategy_of_order: [...this.strategyOfOrder].filter(([id]) => live.has(id)), counts: { ...this.counts },
-      books: { all: { ...this.books.all }, by_strategy: Object.fromEntries(Object.entries(this.books.by_strategy).map(([k, v]) => [k, { ...v }])) },
+      books: { all: bookOf(this.books.all), by_strategy: Object.fromEntries(Object.entries(this.books.by_strategy).map(([k, v]) => [k, bookOf(v)])) },
     };
   }
 
@@ -330,7 +331,7 @@ export class Kernel {
   }
 
   private book(strategy: string, realizedUsd: number, feeUsd: number, fundingUsd: number): void {
-    const s = (this.books.by_strategy[strategy] ??= emptyBook());
+    const s = (this.books.by_strategy[strategy] ??= bookOf());
     for (const x of [this.books.all, s]) {
       x.realized_usd += realizedUsd;
       x.fees_usd += feeUsd;

@@ -30,7 +30,8 @@ port.on('message', (m: PointRequest | PreloadedBars) => {
     return;
   }
   const range = { ...(m.fromMs === undefined ? {} : { fromMs: m.fromMs }), ...(m.toMs === undefined ? {} : { toMs: m.toMs }), ...(m.navUsd === undefined ? {} : { navUsd: m.navUsd }) };
-  const options: BacktestOptions = { ...base, ...range, loaded, stateDir, outDir: null, seriesMemo, params: m.params, keepCurve: m.keepCurve === true };
+  // maxBars in both runs' options: one shape of options for the code the warm-up compiles
+  const options: BacktestOptions = { ...base, ...range, loaded, stateDir, outDir: null, seriesMemo, params: m.params, keepCurve: m.keepCurve === true, maxBars: undefined };
   // the warm-up's result and errors are dropped: the point itself reports what is wrong with it
   const warmUp = warmedUp ? Promise.resolve() : runBacktest({ ...options, keepCurve: false, maxBars: WARM_UP_BARS }).then(() => undefined, () => undefined);
   warmedUp = true;
