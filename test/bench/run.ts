@@ -297,9 +297,10 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   rmSync(dir, { recursive: true, force: true });
 
   // a 64-point sweep of the reference strategy over the bundled universe at 4h (long-short, 11 symbols,
-  // 3.6 years each): one worker, then every core, alternately three times each (this machine's speed
-  // drifts by 10 % over minutes: pairs run back to back compare better than single runs), each into its
-  // own results folder of one state dir whose candle column files are already written (as an operator's)
+  // 3.6 years each): one worker, then every core, alternately five times each (BENCH_SWEEP_PAIRS; this
+  // machine's speed drifts by 10–40 % over minutes: pairs run back to back compare better than single runs,
+  // and single pairs ranged 0.53–0.93 on one build), each into its own results folder of one state dir
+  // whose candle column files are already written (as an operator's)
   const sd = mkdtempSync(path.join(os.tmpdir(), 'hedge-bench-sweep-'));
   for (const s of bundledSymbols) new CandleStore(sd).load(s, '1h');
   let run = 0;
@@ -310,12 +311,12 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
     return { ms: performance.now() - t, points: (JSON.parse(s.stdout) as { ran: number }).ran };
   };
   const cores = os.availableParallelism();
-  const pairs = [0, 1, 2].map(() => ({ one: sweep(1), all: sweep(cores) }));
+  const pairs = Array.from({ length: Number(process.env['BENCH_SWEEP_PAIRS'] ?? 5) }, () => ({ one: sweep(1), all: sweep(cores) }));
   rmSync(sd, { recursive: true, force: true });
   const median = (xs: number[]) => quantile(xs, 0.5);
-  line(`sweep of ${pairs[0]?.one.points ?? 0} points (sma-cross 4h, 11 symbols, 351,703 bars each): 1 worker, median of 3`, `${(median(pairs.map((p) => p.one.ms)) / 1000).toFixed(2)} s`);
-  line(`sweep: ${cores} workers, median of 3`, `${(median(pairs.map((p) => p.all.ms)) / 1000).toFixed(2)} s`);
-  line(`sweep: ${cores} workers / 1 worker, median of the 3 pairs (${pairs.map((p) => (p.all.ms / p.one.ms).toFixed(2)).join(' ')})`, `${median(pairs.map((p) => p.all.ms / p.one.ms)).toFixed(2)}×`, 'issue 7 target ≤ 0.6×');
+  line(`sweep of ${pairs[0]?.one.points ?? 0} points (sma-cross 4h, 11 symbols, 351,703 bars each): 1 worker, median of ${pairs.length}`, `${(median(pairs.map((p) => p.one.ms)) / 1000).toFixed(2)} s`);
+  line(`sweep: ${cores} workers, median of ${pairs.length}`, `${(median(pairs.map((p) => p.all.ms)) / 1000).toFixed(2)} s`);
+  line(`sweep: ${cores} workers / 1 worker, median of the ${pairs.length} pairs (${pairs.map((p) => (p.all.ms / p.one.ms).toFixed(2)).join(' ')})`, `${median(pairs.map((p) => p.all.ms / p.one.ms)).toFixed(2)}×`, 'issue 7 target ≤ 0.6×');
 
   // the registry over all history takes minutes (daily regime refits): BENCH_REGISTRY=0 leaves it out
   if (process.env['BENCH_REGISTRY'] !== '0') {
