@@ -107,8 +107,9 @@ export function backtestConfig(base: ConfigSet, o: BacktestOverrides): BacktestC
   const account = acct !== undefined && acct.venue === paperId ? default_account : 'backtest';
   const filtered = accounts[account]?.strategies !== undefined;
   const accountCfg: Record<string, unknown> = { ...(accounts[account] ?? { venue: paperId, trading: 'dry-run' }), starting_nav_usd: navUsd, ...(filtered ? { strategies: chosen } : {}) };
+  // every file listed, not `...base`: a spread copy's shape is not promised (V8 gave the configs of a sweep's
+  // points two shapes, and the kernel's code reading them was compiled again)
   const config: ConfigSet = {
-    ...base,
     strategy_registry: parseOr(configFiles.strategy_registry.schema, { ...base.strategy_registry, strategies: entries }, 'the registry'),
     strategy_config: parseOr(configFiles.strategy_config.schema, { ...base.strategy_config, universe: [...new Set([...base.strategy_config.universe, ...symbols])], strategies: { ...base.strategy_config.strategies, ...strategies } }, 'the strategy config'),
     risk_limits: liftedRisk ? liftedLimits(base) : base.risk_limits,
@@ -124,6 +125,10 @@ export function backtestConfig(base: ConfigSet, o: BacktestOverrides): BacktestC
           },
           'the venues',
         ),
+    router_policy: base.router_policy,
+    sync: base.sync,
+    dashboard: base.dashboard,
+    guardian: base.guardian,
   };
   return { config, fingerprint: fingerprintOf(config), account, strategies: chosen, adHoc, symbols, navUsd, fees, slippage, riskLimits: liftedRisk ? 'lifted' : 'configured' };
 }

@@ -435,7 +435,10 @@ function strategyCurves(
   // sweep point marks 11 positions at each of 30,000 bars)
   const symbols = [...new Set(fills.map((f) => f.symbol))];
   const symbolIndex = new Map(symbols.map((x, k) => [x, k]));
-  const series = symbols.map(baseOf);
+  // pushed, not mapped: Array.prototype.map's arrays change elements kind with the caller's tier (V8), and
+  // this loop's code was compiled again for each
+  const series: CandleSeries[] = [];
+  for (const s of symbols) series.push(baseOf(s));
   const cursor = new Int32Array(symbols.length).fill(-1);
   const close = new Float64Array(symbols.length);
   const state = new Map(ids.map((id) => [id, { cash: 0, qty: new Float64Array(symbols.length), held: 0, prev: 0, levels: new Float64Array(n), returns: new Float64Array(n), exposed: 0 }]));

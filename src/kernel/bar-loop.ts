@@ -266,10 +266,14 @@ export class BarLoop {
       open.set(symbol, px);
       this.d.venue.setMark(symbol, px);
     }
-    return signals.flatMap((x) => {
+    // a literal as collectSignals makes them (one shape of signal for decide), not a spread copy; pushed, not
+    // flatMapped (whose arrays change elements kind with the caller's tier)
+    const priced: StrategySignal[] = [];
+    for (const x of signals) {
       const px = open.get(x.signal.symbol);
-      return px === undefined ? [] : [{ ...x, price: px }];
-    });
+      if (px !== undefined) priced.push({ strategy: x.strategy, settings: x.settings, signal: x.signal, price: px });
+    }
+    return priced;
   }
 
   private markAtClose(symbol: string): void {

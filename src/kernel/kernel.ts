@@ -132,7 +132,9 @@ export class Kernel {
   constructor(private readonly d: KernelDeps) {
     this.owner = new Map(d.state?.owner ?? []);
     this.strategyOfOrder = new Map(d.state?.strategy_of_order ?? []);
-    this.counts = { ...(d.state?.counts ?? { submitted: 0, filled: 0, rejected: 0, vetoed: 0 }) };
+    // one literal, not a spread copy: V8 gave spread copies two shapes, and the code counting was compiled again
+    const counts = d.state?.counts;
+    this.counts = { submitted: counts?.submitted ?? 0, filled: counts?.filled ?? 0, rejected: counts?.rejected ?? 0, vetoed: counts?.vetoed ?? 0 };
     const b = d.state?.books;
     this.books = { all: bookOf(b?.all), by_strategy: Object.fromEntries(Object.entries(b?.by_strategy ?? {}).map(([k, v]) => [k, bookOf(v)])) };
     this.router = new OrderRouter({
@@ -319,10 +321,11 @@ export class Kernel {
   }
 
   private portfolioOf(nav: number, T: number, openOrders: number): PortfolioView {
-    return {
-      navUsd: nav, navTsMs: T, openOrders,
-      positions: this.heldPositions().map((p) => ({ symbol: p.symbol, strategy: this.owner.get(p.symbol)?.strategy ?? 'unknown', qty: p.qty, markPrice: p.markPrice })),
-    };
+    // pushed, not mapped: Array.prototype.map's arrays change elements kind with the caller's tier (V8), and
+    // the risk engine's check was compiled again for each new kind
+    const positions: PortfolioView['positions'][number][] = [];
+    for (const p of this.heldPositions()) positions.push({ symbol: p.symbol, strategy: this.owner.get(p.symbol)?.strategy ?? 'unknown', qty: p.qty, markPrice: p.markPrice });
+    return { navUsd: nav, navTsMs: T, openOrders, positions };
   }
 
   /** A funding payment on `symbol` (received +, paid −), booked to the strategy holding it. */

@@ -2,7 +2,10 @@ import { Worker } from 'node:worker_threads';
 import type { Metrics } from '../backtest/metrics.js';
 import type { SweepPoint } from '../backtest/sweep-grid.js';
 import type { CandleSeries } from '../domain/candle.js';
-import type { BacktestResult } from './backtest.js';
+import type { BacktestOptions, BacktestResult } from './backtest.js';
+
+/** What every point of a sweep shares: the grid's strategy, symbols, range and costs. */
+export type PointBase = Pick<BacktestOptions, 'strategies' | 'symbols' | 'timeframe' | 'fromMs' | 'toMs' | 'navUsd' | 'fee' | 'slippageBps' | 'execution' | 'resumeNextDay'>;
 
 /** Main thread → worker: run this point. */
 export interface PointRequest {

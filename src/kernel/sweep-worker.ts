@@ -8,7 +8,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { errorMessage, InvariantError } from '../core/errors.js';
 import type { CandleSeries } from '../domain/candle.js';
 import { runBacktest, type BacktestOptions } from './backtest.js';
-import { pointSummary, type PointRequest, type PointReply, type PreloadedBars } from './sweep-pool.js';
+import { pointSummary, type PointBase, type PointRequest, type PointReply, type PreloadedBars } from './sweep-pool.js';
 
 /**
  * Bars of the warm-up run before a thread's first point (of the data's timeframe: 12.5 days of the
@@ -20,7 +20,7 @@ import { pointSummary, type PointRequest, type PointReply, type PreloadedBars } 
  */
 const WARM_UP_BARS = 300;
 
-const { loaded, stateDir, base } = workerData as { loaded: LoadedConfig; stateDir: string; base: Omit<BacktestOptions, 'loaded' | 'stateDir' | 'outDir'> };
+const { loaded, stateDir, base } = workerData as { loaded: LoadedConfig; stateDir: string; base: PointBase };
 const seriesMemo = new Map<string, CandleSeries>();
 let warmedUp = false;
 const port = parentPort;
@@ -30,14 +30,28 @@ port.on('message', (m: PointRequest | PreloadedBars) => {
     for (const [k, s] of m.bars) seriesMemo.set(k, s);
     return;
   }
-  const range = { ...(m.fromMs === undefined ? {} : { fromMs: m.fromMs }), ...(m.toMs === undefined ? {} : { toMs: m.toMs }), ...(m.navUsd === undefined ? {} : { navUsd: m.navUsd }) };
-  // maxBars in both runs' options: one shape of options for the code the warm-up compiles
-  const options: BacktestOptions = { ...base, ...range, loaded, stateDir, outDir: null, seriesMemo, params: m.params, keepCurve: m.keepCurve === true, maxBars: undefined };
+  const options = optionsOf(m, m.keepCurve === true, undefined);
   // the warm-up's result and errors are dropped: the point itself reports what is wrong with it
-  const warmUp = warmedUp ? Promise.resolve() : runBacktest({ ...options, keepCurve: false, maxBars: WARM_UP_BARS }).then(() => undefined, () => undefined);
+  const warmUp = warmedUp ? Promise.resolve() : runBacktest(optionsOf(m, false, WARM_UP_BARS)).then(() => undefined, () => undefined);
   warmedUp = true;
   void warmUp
     .then(() => runBacktest(options))
     .then((r) => port.postMessage({ id: m.id, ok: true, summary: pointSummary(r), ...(r.curve === undefined ? {} : { curve: r.curve }) } satisfies PointReply))
     .catch((err: unknown) => port.postMessage({ id: m.id, ok: false, error: errorMessage(err) } satisfies PointReply));
 });
+
+/** Every key of T present (values may be undefined). */
+type Every<T> = { [K in keyof Required<T>]: T[K] };
+
+/**
+ * A point's backtest options, made by one literal that lists every field: the warm-up's and every
+ * point's options have one shape for the code the warm-up compiles (spread copies did not promise that).
+ */
+function optionsOf(m: PointRequest, keepCurve: boolean, maxBars: number | undefined): BacktestOptions {
+  const o: Every<PointBase> & Every<Pick<BacktestOptions, 'loaded' | 'stateDir' | 'outDir' | 'seriesMemo' | 'params' | 'keepCurve' | 'maxBars'>> = {
+    strategies: base.strategies, symbols: base.symbols, timeframe: base.timeframe, fromMs: m.fromMs ?? base.fromMs, toMs: m.toMs ?? base.toMs, navUsd: m.navUsd ?? base.navUsd,
+    fee: base.fee, slippageBps: base.slippageBps, execution: base.execution, resumeNextDay: base.resumeNextDay,
+    loaded, stateDir, outDir: null, seriesMemo, params: m.params, keepCurve, maxBars,
+  };
+  return o;
+}

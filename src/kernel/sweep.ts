@@ -12,10 +12,9 @@ import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry
 import { renderSweepPage } from '../backtest/report-page.js';
 import { readJsonl } from '../telemetry/jsonl-reader.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
-import type { BacktestOptions } from './backtest.js';
 import { preloadBars } from './backtest-bars.js';
 import type { CandleSeries } from '../domain/candle.js';
-import { paramsOf, SweepPool, type PointRecord } from './sweep-pool.js';
+import { paramsOf, SweepPool, type PointBase, type PointRecord } from './sweep-pool.js';
 import { runWalkForward, type WalkForwardSummary } from './walk-forward.js';
 
 export interface SweepOptions {
@@ -164,7 +163,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForw
 }
 
 /** The backtest every point shares: the grid's strategy, symbols, range and costs. */
-function baseOptions(grid: SweepGrid): Omit<BacktestOptions, 'loaded' | 'stateDir' | 'outDir'> {
+function baseOptions(grid: SweepGrid): PointBase {
   const date = (field: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     const ms = parseIsoMs(v);

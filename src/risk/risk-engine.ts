@@ -174,7 +174,9 @@ export class RiskEngine {
       if (window.length + 1 === this.limits.global.veto_streak.count)
         this.s.cooldowns[o.symbol] = Math.max(this.s.cooldowns[o.symbol] ?? 0, now + this.limits.global.veto_streak.cooldown_s * 1000);
     }
-    this.s.last_vetoes = [...this.s.last_vetoes.slice(-49), { ts: now, symbol: o.symbol, strategy: o.strategy, reasons }];
+    const last = this.s.last_vetoes.slice(-49);
+    last.push({ ts: now, symbol: o.symbol, strategy: o.strategy, reasons });
+    this.s.last_vetoes = last;
     this.s.updated_ms = now;
     return { type: 'denied', reasons, details };
   }

@@ -156,7 +156,13 @@ export class PaperAccount {
 
   /** wallet + unrealised PnL at mark, summed as `balance` sums it. */
   marginBalance(): number {
-    const held = (this.held ??= [...this.positions].map(([symbol, pos]) => ({ pos, mark: this.marks.get(symbol) })));
+    let held = this.held;
+    if (held === null) {
+      // pushed, not mapped: Array.prototype.map's arrays change elements kind with the caller's tier (V8)
+      held = [];
+      for (const [symbol, pos] of this.positions) held.push({ pos, mark: this.marks.get(symbol) });
+      this.held = held;
+    }
     let upnl = 0;
     for (let k = 0; k < held.length; k++) {
       const { pos, mark } = held[k] as (typeof held)[number];

@@ -30,6 +30,18 @@ export interface PaperVenueOptions {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/**
+ * A copy of an order, made by one literal: every copy has one shape. A spread (`{ ...o }`) does not
+ * promise that: V8 gave spread copies of the same orders two shapes during a sweep, and the optimised code
+ * reading them was thrown away and compiled again.
+ */
+function copyOf(o: Order): Mutable<Order> {
+  return {
+    clientOrderId: o.clientOrderId, venueOrderId: o.venueOrderId, symbol: o.symbol, side: o.side, type: o.type, timeInForce: o.timeInForce, qty: o.qty, price: o.price,
+    stopPrice: o.stopPrice, reduceOnly: o.reduceOnly, status: o.status, filledQty: o.filledQty, avgFillPrice: o.avgFillPrice, createdMs: o.createdMs, updatedMs: o.updatedMs, reject: o.reject,
+  };
+}
+
 /** The paper venue as data, for checkpoints: restoring it continues exactly where it was. */
 export interface PaperVenueState {
   readonly account: PaperAccountState;
@@ -71,7 +83,7 @@ export class PaperVenue implements Venue {
 
   /** The venue's whole state as plain data (books and undelivered fills excluded: they live within a cycle). */
   snapshot(): PaperVenueState {
-    return { account: this.account.snapshot(), orders: [...this.orders.values()].map((o) => ({ ...o })), leverage: [...this.leverage], nextOrderId: String(this.nextOrderId) };
+    return { account: this.account.snapshot(), orders: [...this.orders.values()].map(copyOf), leverage: [...this.leverage], nextOrderId: String(this.nextOrderId) };
   }
 
   /** Replaces the venue's state with a snapshot. */
@@ -81,7 +93,7 @@ export class PaperVenue implements Venue {
     this.open.clear();
     this.openCount.clear();
     for (const o of state.orders) {
-      const copy = { ...o };
+      const copy = copyOf(o);
       this.orders.set(o.clientOrderId, copy);
       if (isOpen(copy)) this.markOpen(copy);
     }
@@ -246,26 +258,28 @@ export class PaperVenue implements Venue {
     if (order.type === 'market') this.takeLiquidity(inst, order, mark, order.side === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
     else if (order.type === 'limit' && this.wouldTake(order, mark)) this.takeLiquidity(inst, order, mark, order.price ?? mark);
     if (order.type === 'market' || order.timeInForce === 'IOC') this.finish(order, order.filledQty > 0 && order.filledQty < order.qty ? 'expired' : order.filledQty >= order.qty ? 'filled' : 'expired');
-    return { ...order };
+    return copyOf(order);
   }
 
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
     const now = this.o.clock.nowMs();
     const order = this.orders.get(clientOrderId);
     if (order === undefined || order.symbol !== symbol || !isOpen(order)) {
-      return { ...(order ?? unknownOrder(symbol, clientOrderId, Rejects.unknownOrder, now)), reject: Rejects.unknownOrder };
+      const copy = copyOf(order ?? unknownOrder(symbol, clientOrderId, Rejects.unknownOrder, now));
+      copy.reject = Rejects.unknownOrder;
+      return copy;
     }
     this.finish(order, 'canceled');
-    return { ...order };
+    return copyOf(order);
   }
 
   async fetchOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
     const order = this.orders.get(clientOrderId);
-    return order !== undefined && order.symbol === symbol ? { ...order } : undefined;
+    return order !== undefined && order.symbol === symbol ? copyOf(order) : undefined;
   }
 
   async fetchOpenOrders(symbol?: string): Promise<Order[]> {
-    return [...this.open.values()].filter((o) => symbol === undefined || o.symbol === symbol).map((o) => ({ ...o }));
+    return [...this.open.values()].filter((o) => symbol === undefined || o.symbol === symbol).map(copyOf);
   }
 
   async fetchPositions(): Promise<Position[]> {
