@@ -174,9 +174,7 @@ export class RiskEngine {
       if (window.length + 1 === this.limits.global.veto_streak.count)
         this.s.cooldowns[o.symbol] = Math.max(this.s.cooldowns[o.symbol] ?? 0, now + this.limits.global.veto_streak.cooldown_s * 1000);
     }
-    const last = this.s.last_vetoes.slice(-49);
-    last.push({ ts: now, symbol: o.symbol, strategy: o.strategy, reasons });
-    this.s.last_vetoes = last;
+    this.s.last_vetoes = [...this.s.last_vetoes.slice(-49), { ts: now, symbol: o.symbol, strategy: o.strategy, reasons }];
     this.s.updated_ms = now;
     return { type: 'denied', reasons, details };
   }
