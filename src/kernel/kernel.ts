@@ -37,6 +37,11 @@ export const KernelStateSchema = z.strictObject({
   books: z.strictObject({ all: BookSchema, by_strategy: z.record(z.string(), BookSchema) }).optional(),
 });
 export type KernelState = z.infer<typeof KernelStateSchema>;
+/**
+ * Order counts, or a copy of them; all made by this literal, as books are by `bookOf` (V8 gave spread copies
+ * of the counts two shapes, and the code counting was compiled again).
+ */
+const countsOf = (c?: KernelState['counts']): KernelState['counts'] => ({ submitted: c?.submitted ?? 0, filled: c?.filled ?? 0, rejected: c?.rejected ?? 0, vetoed: c?.vetoed ?? 0 });
 
 
 /** Where fills come from: the paper venue reports its own; a live venue's are read off its orders. */
@@ -132,9 +137,7 @@ export class Kernel {
   constructor(private readonly d: KernelDeps) {
     this.owner = new Map(d.state?.owner ?? []);
     this.strategyOfOrder = new Map(d.state?.strategy_of_order ?? []);
-    // one literal, not a spread copy: V8 gave spread copies two shapes, and the code counting was compiled again
-    const counts = d.state?.counts;
-    this.counts = { submitted: counts?.submitted ?? 0, filled: counts?.filled ?? 0, rejected: counts?.rejected ?? 0, vetoed: counts?.vetoed ?? 0 };
+    this.counts = countsOf(d.state?.counts);
     const b = d.state?.books;
     this.books = { all: bookOf(b?.all), by_strategy: Object.fromEntries(Object.entries(b?.by_strategy ?? {}).map(([k, v]) => [k, bookOf(v)])) };
     this.router = new OrderRouter({
@@ -146,7 +149,7 @@ export class Kernel {
   state(): KernelState {
     const live = new Set([...this.owner.values()].map((h) => h.stopId).filter((id): id is string => id !== null));
     return {
-      owner: [...this.owner], strategy_of_order: [...this.strategyOfOrder].filter(([id]) => live.has(id)), counts: { ...this.counts },
+      owner: [...this.owner], strategy_of_order: [...this.strategyOfOrder].filter(([id]) => live.has(id)), counts: countsOf(this.counts),
       books: { all: bookOf(this.books.all), by_strategy: Object.fromEntries(Object.entries(this.books.by_strategy).map(([k, v]) => [k, bookOf(v)])) },
     };
   }
