@@ -1,4 +1,5 @@
 import type { Fill } from '../domain/order.js';
+import { objectArray } from '../core/arrays.js';
 
 /** One round trip: a position opened from flat and closed back to flat (or still open at the end). */
 export interface Trade {
@@ -44,7 +45,7 @@ interface Open {
 
 /** Builds round trips from the fills as they happen (and funding as it is paid). */
 export class TradeBook {
-  readonly closed: Trade[] = [];
+  readonly closed: Trade[] = objectArray<Trade>();
   private readonly open = new Map<string, Open>();
   /** Traded notional, fees and funding by strategy. */
   readonly totals = new Map<string, { notional: number; fees: number; funding: number }>();

@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { Stopwatch } from '../core/clock.js';
-import { UsageError } from '../core/errors.js';
+import { InvariantError, UsageError } from '../core/errors.js';
 import type { LoadedConfig } from '../config/load.js';
 import { lastClosedIndex, type CandleSeries } from '../domain/candle.js';
 import type { FundingRate } from '../domain/funding.js';
@@ -244,7 +244,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const annualisation = annualisationOf(barMs);
   const spanMs = n * barMs;
   const tot = (k: 'notional' | 'fees' | 'funding') => [...book.totals.values()].reduce((a, t) => a + t[k], 0);
-  const curves = strategyCurves(bt.strategies, T, L, bt.navUsd, fillLog, fundingLog, (symbol) => seriesOf(symbol, data.base), data.base);
+  const baseSeries = new Map<string, CandleSeries>();
+  for (const s of data.universe) baseSeries.set(s, seriesOf(s, data.base));
+  const curves = strategyCurves(bt.strategies, T, L, bt.navUsd, fillLog, fundingLog, baseSeries, data.base);
   const barReturns = returnsOf(L, bt.navUsd);
   const blended = metricsOf({
     startUsd: bt.navUsd, levels: L, returns: barReturns, spanMs, annualisation, trades, exposedBars: curves.exposedAny,
@@ -427,21 +429,35 @@ function strategyCurves(
   strategies: readonly string[], T: Float64Array, nav: Float64Array, start: number,
   fills: readonly { T: number; strategy: string; symbol: string; signed: number; price: number; fee: number }[],
   funding: readonly { T: number; strategy: string; paid: number }[],
-  baseOf: (symbol: string) => CandleSeries, base: Exclude<Timeframe, '1m'>,
+  baseSeries: ReadonlyMap<string, CandleSeries>, base: Exclude<Timeframe, '1m'>,
 ): { by: Map<string, { levels: Float64Array; returns: Float64Array; exposed: number }>; exposedAny: number } {
   const n = T.length;
-  const ids = [...new Set([...strategies, ...fills.map((f) => f.strategy)])];
+  // in loops, not mapped or spread: Array.prototype.map's arrays change elements kind with the caller's
+  // tier (V8), and this function's code (run once per sweep point) was thrown away and compiled again for
+  // each kind it met
+  const idSet = new Set(strategies);
+  const symbolSet = new Set<string>();
+  for (const f of fills) {
+    idSet.add(f.strategy);
+    symbolSet.add(f.symbol);
+  }
   // symbols by index: every strategy's quantities and every symbol's close at the bar in flat arrays (a
   // sweep point marks 11 positions at each of 30,000 bars)
-  const symbols = [...new Set(fills.map((f) => f.symbol))];
-  const symbolIndex = new Map(symbols.map((x, k) => [x, k]));
-  // pushed, not mapped: Array.prototype.map's arrays change elements kind with the caller's tier (V8), and
-  // this loop's code was compiled again for each
+  const symbolIndex = new Map<string, number>();
   const series: CandleSeries[] = [];
-  for (const s of symbols) series.push(baseOf(s));
-  const cursor = new Int32Array(symbols.length).fill(-1);
-  const close = new Float64Array(symbols.length);
-  const state = new Map(ids.map((id) => [id, { cash: 0, qty: new Float64Array(symbols.length), held: 0, prev: 0, levels: new Float64Array(n), returns: new Float64Array(n), exposed: 0 }]));
+  for (const s of symbolSet) {
+    // a map of the run's series, not a closure the caller makes: a new closure each run was a new call
+    // target for V8's optimised code of this function, which it threw away
+    const bars = baseSeries.get(s);
+    if (bars === undefined) throw new InvariantError(`strategyCurves: ${s} was filled but is not in the run's universe`);
+    symbolIndex.set(s, series.length);
+    series.push(bars);
+  }
+  const symbols = series.length;
+  const cursor = new Int32Array(symbols).fill(-1);
+  const close = new Float64Array(symbols);
+  const state = new Map<string, { cash: number; qty: Float64Array; held: number; prev: number; levels: Float64Array; returns: Float64Array; exposed: number }>();
+  for (const id of idSet) state.set(id, { cash: 0, qty: new Float64Array(symbols), held: 0, prev: 0, levels: new Float64Array(n), returns: new Float64Array(n), exposed: 0 });
   const states = [...state.values()];
   const step = timeframeMs[base];
   let fi = 0;
@@ -467,7 +483,7 @@ function strategyCurves(
       if (st !== undefined) st.cash += g.paid;
     }
     // each symbol's close at t: its last bar closed by t
-    for (let k = 0; k < symbols.length; k++) {
+    for (let k = 0; k < symbols; k++) {
       const s = series[k] as CandleSeries;
       let c = cursor[k] as number;
       while (c + 1 < s.length && (s.openTimeMs[c + 1] as number) + step <= t) c++;
@@ -478,7 +494,7 @@ function strategyCurves(
     let any = false;
     for (const st of states) {
       let value = st.cash;
-      if (st.held > 0) for (let k = 0; k < symbols.length; k++) if (st.qty[k] !== 0) value += (st.qty[k] as number) * (close[k] as number);
+      if (st.held > 0) for (let k = 0; k < symbols; k++) if (st.qty[k] !== 0) value += (st.qty[k] as number) * (close[k] as number);
       st.levels[i] = start + value;
       st.returns[i] = (value - st.prev) / before;
       st.prev = value;
@@ -489,7 +505,9 @@ function strategyCurves(
     }
     if (any) exposedAny++;
   }
-  return { by: new Map([...state].map(([id, s]) => [id, { levels: s.levels, returns: s.returns, exposed: s.exposed }])), exposedAny };
+  const by = new Map<string, { levels: Float64Array; returns: Float64Array; exposed: number }>();
+  for (const [id, s] of state) by.set(id, { levels: s.levels, returns: s.returns, exposed: s.exposed });
+  return { by, exposedAny };
 }
 
 /** Each closed trade's net PnL over the fund's equity just before it opened (the bar before its entry). */

@@ -6,7 +6,7 @@ import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
 import type { ReplayTick } from '../market/replay-feed.js';
 import type { RiskEngine } from '../risk/risk-engine.js';
 import type { DailyRegimes } from '../screener/regime-models.js';
-import { collectSignals, type SignalSources, type StrategySignal } from '../screener/signals.js';
+import { collectSignals, prepareSignals, type SignalSources, type StrategySignal } from '../screener/signals.js';
 import type { PaperVenue } from '../venues/paper/paper-venue.js';
 import type { Kernel } from './kernel.js';
 
@@ -92,7 +92,10 @@ export class BarLoop {
     },
     regime: (symbol) => this.d.regimes?.at(this.d.seriesOf(symbol, this.d.base), this.T) ?? null,
   };
-  constructor(private readonly d: BarLoopDeps) {}
+  constructor(private readonly d: BarLoopDeps) {
+    // before the first bar, so that the per-bar collectSignals finds its strategies and instances made
+    prepareSignals(d.config);
+  }
 
   /** Runs the cycle numbered `cycle` (its records carry `cycleId(cycle, T)`). */
   async cycle(tick: ReplayTick, cycle: number): Promise<CycleResult> {

@@ -1,4 +1,4 @@
-import { Instrument } from '../domain/instrument.js';
+import { Instrument, type InstrumentSpec } from '../domain/instrument.js';
 import { DataError } from '../core/errors.js';
 import { bundledFiles, loadBundledText } from './bundled.js';
 import { parseExchangeInfo, parseLeverageBrackets, type RateLimit } from './exchange-info.js';
@@ -18,7 +18,16 @@ export function buildInstrumentCatalog(exchangeInfo: unknown, brackets: unknown,
   const info = parseExchangeInfo(exchangeInfo, source);
   const bracketMap = parseLeverageBrackets(brackets, source);
   const instruments = new Map<string, Instrument>();
-  for (const [symbol, spec] of info.symbols) instruments.set(symbol, new Instrument({ ...spec, brackets: bracketMap.get(symbol) ?? [] }));
+  for (const [symbol, s] of info.symbols) {
+    // one literal, not a spread of the parsed spec and the brackets: V8 gave spread copies of the same
+    // specs more than one shape, and the paper venue's per-bar code reading `spec.brackets` was thrown
+    // away and compiled again (a sweep worker's first points and its 47th)
+    const spec: InstrumentSpec = {
+      symbol: s.symbol, baseAsset: s.baseAsset, quoteAsset: s.quoteAsset, marginAsset: s.marginAsset, contractType: s.contractType, status: s.status,
+      filters: s.filters, tickSizeText: s.tickSizeText, stepSizeText: s.stepSizeText, brackets: bracketMap.get(symbol) ?? [],
+    };
+    instruments.set(symbol, new Instrument(spec));
+  }
   return {
     source,
     serverTimeMs: info.serverTimeMs,

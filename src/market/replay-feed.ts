@@ -42,7 +42,12 @@ export class ReplayFeed {
     return n;
   }
 
-  *ticks(): Generator<ReplayTick, void, undefined> {
+  /**
+   * The ticks in time order. A plain function that sets the cursors up and hands them to a generator:
+   * run once per replay, the set-up had never run with type feedback when V8 optimised the generator (a
+   * sweep worker's first point), which threw that code away at the next replay's start.
+   */
+  ticks(): Generator<ReplayTick, void, undefined> {
     const k = this.all.length;
     const cursor = new Int32Array(k);
     const end = new Int32Array(k);
@@ -55,33 +60,7 @@ export class ReplayFeed {
       step[s] = timeframeMs[series.timeframe];
     }
     const tick: ReplayTick = { closeTimeMs: 0, count: 0, series: new Array<CandleSeries>(k), indices: new Int32Array(k) };
-    for (;;) {
-      let next = Number.POSITIVE_INFINITY;
-      for (let s = 0; s < k; s++) {
-        const c = cursor[s] as number;
-        if (c < (end[s] as number)) {
-          const close = ((this.all[s] as CandleSeries).openTimeMs[c] as number) + (step[s] as number);
-          if (close < next) next = close;
-        }
-      }
-      if (next === Number.POSITIVE_INFINITY) return;
-      let count = 0;
-      for (let s = 0; s < k; s++) {
-        const c = cursor[s] as number;
-        if (c < (end[s] as number)) {
-          const series = this.all[s] as CandleSeries;
-          if ((series.openTimeMs[c] as number) + (step[s] as number) === next) {
-            tick.series[count] = series;
-            tick.indices[count] = c;
-            count++;
-            cursor[s] = c + 1;
-          }
-        }
-      }
-      tick.closeTimeMs = next;
-      tick.count = count;
-      yield tick;
-    }
+    return walk(this.all, k, cursor, end, step, tick);
   }
 
   /** Index range [lo, hi) of a series' bars whose close time falls in the range. */
@@ -104,5 +83,39 @@ export class ReplayFeed {
       else top = mid;
     }
     return [lo, end];
+  }
+}
+
+/**
+ * The replay's loop: the bars that close next, tick by tick, from the cursors `ReplayFeed.ticks` set
+ * (`k` series; everything is passed in, so nothing here runs only once per replay).
+ */
+function* walk(all: readonly CandleSeries[], k: number, cursor: Int32Array, end: Int32Array, step: Float64Array, tick: ReplayTick): Generator<ReplayTick, void, undefined> {
+  for (;;) {
+    let next = Number.POSITIVE_INFINITY;
+    for (let s = 0; s < k; s++) {
+      const c = cursor[s] as number;
+      if (c < (end[s] as number)) {
+        const close = ((all[s] as CandleSeries).openTimeMs[c] as number) + (step[s] as number);
+        if (close < next) next = close;
+      }
+    }
+    if (next === Number.POSITIVE_INFINITY) return;
+    let count = 0;
+    for (let s = 0; s < k; s++) {
+      const c = cursor[s] as number;
+      if (c < (end[s] as number)) {
+        const series = all[s] as CandleSeries;
+        if ((series.openTimeMs[c] as number) + (step[s] as number) === next) {
+          tick.series[count] = series;
+          tick.indices[count] = c;
+          count++;
+          cursor[s] = c + 1;
+        }
+      }
+    }
+    tick.closeTimeMs = next;
+    tick.count = count;
+    yield tick;
   }
 }

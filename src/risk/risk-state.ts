@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
+import { objectArray } from '../core/arrays.js';
 import { StorageError } from '../core/errors.js';
 import { TradingStates } from './trading-state.js';
 
@@ -26,7 +27,7 @@ export type RiskState = z.infer<typeof RiskStateSchema>;
 
 /** A fresh state: ACTIVE, nothing remembered. */
 export function freshRiskState(nowMs: number): RiskState {
-  return { schema_version: 1, trading_state: 'ACTIVE', state_reason: 'fresh start', state_since_ms: nowMs, day: null, high_water_mark_usd: null, cooldowns: {}, veto_times: {}, order_times: {}, last_vetoes: [], updated_ms: nowMs };
+  return { schema_version: 1, trading_state: 'ACTIVE', state_reason: 'fresh start', state_since_ms: nowMs, day: null, high_water_mark_usd: null, cooldowns: {}, veto_times: {}, order_times: {}, last_vetoes: objectArray<RiskState['last_vetoes'][number]>(), updated_ms: nowMs };
 }
 
 /** Loads the risk state; a missing file is a fresh start, a corrupt one an error (never silently reset). */

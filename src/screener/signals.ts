@@ -56,6 +56,16 @@ export function collectSignals(config: ConfigSet, atMs: number, src: SignalSourc
 type Decider = { id: string; entry: ConfigSet['strategy_registry']['strategies'][string]; settings: StrategySettings & { timeframe: Exclude<Timeframe, '1m'> } };
 const decidersOf = new WeakMap<ConfigSet, readonly Decider[]>();
 
+/**
+ * Finds the strategies that decide and makes their instances, as `collectSignals` would at its first call
+ * with this config: a loop that runs for many bars calls it once before the first, so that the per-bar
+ * path never takes these once-per-config branches (V8 optimises that path on feedback without them, and
+ * threw the optimised code away when a sweep worker's next point first took them).
+ */
+export function prepareSignals(config: ConfigSet): void {
+  for (const { entry, settings } of deciders(config)) instanceOf(entry.plugin, settings);
+}
+
 /** The enabled strategies that decide on bars (not 1m), in registry order: found once per config (asked every cycle). */
 function deciders(config: ConfigSet): readonly Decider[] {
   let list = decidersOf.get(config);

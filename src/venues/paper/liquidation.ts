@@ -2,11 +2,10 @@ import type { LeverageBracket } from '../../domain/instrument.js';
 
 /** The bracket whose notional range holds `notional` (the last one above every cap). */
 export function bracketFor(brackets: readonly LeverageBracket[], notional: number): LeverageBracket | undefined {
-  // a loop, not `find` with a closure: asked for every bar a position is held
-  for (let k = 0; k < brackets.length; k++) {
-    const b = brackets[k] as LeverageBracket;
-    if (notional >= b.notionalFloor && notional < b.notionalCap) return b;
-  }
+  // a loop, not `find` with a closure: asked for every bar a position is held. for-of, not a counted loop:
+  // the first bracket holds most notionals, and a counter's increment that had never run when V8 optimised
+  // the code threw it away (with the liquidation checks it is inlined in) when a NAV grew into the second
+  for (const b of brackets) if (notional >= b.notionalFloor && notional < b.notionalCap) return b;
   return brackets.at(-1);
 }
 

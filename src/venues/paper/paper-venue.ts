@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import { objectArray } from '../../core/arrays.js';
 import type { Level } from '../../domain/book.js';
 import type { Candle } from '../../domain/candle.js';
 import type { Instrument, LeverageBracket } from '../../domain/instrument.js';
@@ -71,7 +72,7 @@ export class PaperVenue implements Venue {
   private readonly openCount = new Map<string, number>();
   private readonly books = new Map<string, { bids: [number, number][]; asks: [number, number][] }>();
   private readonly leverage = new Map<string, number>();
-  private readonly fills: Fill[] = [];
+  private readonly fills: Fill[] = objectArray<Fill>();
   /** The leverage brackets of a symbol (none for a symbol the catalog does not know). */
   private readonly bracketsOf = (symbol: string): readonly LeverageBracket[] => this.o.instruments.get(symbol)?.spec.brackets ?? [];
   private nextOrderId = FIRST_ORDER_ID;
