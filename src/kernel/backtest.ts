@@ -136,10 +136,13 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const data = o.data === undefined ? cacheBars(o.stateDir, bt.symbols, o.seriesMemo) : fileBars(o.data, bt, o.seriesMemo);
   for (const s of data.universe) if (instruments.get(s) === undefined) throw new UsageError(`${s} is not a Binance USD-M symbol of the bundled exchangeInfo: its filters, fees and margin rules are unknown`);
   const seriesOf = data.seriesOf;
-  const first = Math.min(...data.universe.map((s) => (seriesOf(s, data.base).openTimeMs[0] ?? 0) + timeframeMs[data.base]));
+  /** Each symbol's bars at the data's own timeframe: what the replay delivers and strategyCurves marks to. */
+  const baseSeries = new Map<string, CandleSeries>();
+  for (const s of data.universe) baseSeries.set(s, seriesOf(s, data.base));
+  const first = Math.min(...[...baseSeries.values()].map((s) => (s.openTimeMs[0] ?? 0) + timeframeMs[data.base]));
   const fromMs = o.fromMs ?? first;
   const toMs = o.maxBars === undefined ? o.toMs : Math.min(o.toMs ?? Infinity, fromMs + (o.maxBars - 1) * timeframeMs[data.base]);
-  const feed = new ReplayFeed(data.universe.map((s) => seriesOf(s, data.base)), { fromMs, ...(toMs === undefined ? {} : { toMs }) });
+  const feed = new ReplayFeed([...baseSeries.values()], { fromMs, ...(toMs === undefined ? {} : { toMs }) });
   const bars = feed.countBars();
   if (bars === 0) throw new UsageError(`no bars of ${data.universe.join(', ')} close between ${new Date(fromMs).toISOString()} and ${toMs === undefined ? 'the end of the data' : new Date(toMs).toISOString()}`);
 
@@ -244,8 +247,6 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const annualisation = annualisationOf(barMs);
   const spanMs = n * barMs;
   const tot = (k: 'notional' | 'fees' | 'funding') => [...book.totals.values()].reduce((a, t) => a + t[k], 0);
-  const baseSeries = new Map<string, CandleSeries>();
-  for (const s of data.universe) baseSeries.set(s, seriesOf(s, data.base));
   const curves = strategyCurves(bt.strategies, T, L, bt.navUsd, fillLog, fundingLog, baseSeries, data.base);
   const barReturns = returnsOf(L, bt.navUsd);
   const blended = metricsOf({
