@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Stopwatch, parseIsoMs } from '../core/clock.js';
+import { CpuStopwatch, Stopwatch, parseIsoMs } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { LoadedConfig } from '../config/load.js';
 import { backtestConfig } from '../backtest/backtest-config.js';
@@ -45,6 +45,8 @@ export interface SweepSummary {
   readonly stopped: boolean;
   readonly workers: number;
   readonly wall_ms: number;
+  /** CPU time of the process over the same span (every thread: the workers, V8's compiler and GC threads, this one); cpu_ms / wall_ms is the cores the sweep kept busy. */
+  readonly cpu_ms: number;
   /** The finished points, best first by the objective (a point without a value for it last). */
   readonly ranking: { readonly point: SweepPoint; readonly value: number | null; readonly final_equity: number; readonly trades: number; readonly max_drawdown_pct: number }[];
   readonly best: { readonly point: SweepPoint; readonly metrics: Metrics; readonly final_equity: number } | null;
@@ -61,6 +63,7 @@ export interface SweepSummary {
  */
 export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForwardSummary> {
   const wall = new Stopwatch();
+  const cpu = new CpuStopwatch();
   const grid = loadSweepGrid(o.gridFile);
   const outDir = path.resolve(o.outDir ?? path.join(o.stateDir, 'research', 'sweeps', grid.name), o.dated ?? '.');
   const files = { results: path.join(outDir, 'results.jsonl'), summary: path.join(outDir, 'summary.json'), html: path.join(outDir, 'summary.html'), manifest: path.join(outDir, 'sweep.json') };
@@ -149,7 +152,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForw
   const top = ranked[0];
   const summary: SweepSummary = {
     schema_version: 1, name: grid.name, strategy: grid.strategy, objective: grid.objective, points: points.length, done: finished.length, ran, failed: finished.filter((r) => r.error !== null).length,
-    stopped, workers, wall_ms: wall.elapsedMs(),
+    stopped, workers, wall_ms: wall.elapsedMs(), cpu_ms: cpu.elapsedMs(),
     ranking: ranked.map((r) => ({ point: r.point, value: valueOf(r), final_equity: r.result?.final_equity ?? 0, trades: r.result?.metrics.trades ?? 0, max_drawdown_pct: r.result?.metrics.max_drawdown_pct ?? 0 })),
     best: top?.result === null || top === undefined ? null : { point: top.point, metrics: top.result.metrics, final_equity: top.result.final_equity },
     grid, files,

@@ -1,6 +1,6 @@
 import { annualisationOf, metricsOf, returnsOf, type Metrics } from '../backtest/metrics.js';
 import { gridPoints, pointId, type SweepGrid, type SweepPoint } from '../backtest/sweep-grid.js';
-import { Stopwatch } from '../core/clock.js';
+import { CpuStopwatch, Stopwatch } from '../core/clock.js';
 import { writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { readJsonl } from '../telemetry/jsonl-reader.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
@@ -42,6 +42,8 @@ export interface WalkForwardSummary {
     readonly equity: { readonly ts: number[]; readonly nav_usd: number[] };
   };
   readonly wall_ms: number;
+  /** CPU time of the process over the same span (every thread); cpu_ms / wall_ms is the cores the run kept busy. */
+  readonly cpu_ms: number;
   readonly files: { readonly windows: string; readonly summary: string; readonly manifest: string };
 }
 
@@ -56,6 +58,7 @@ export async function runWalkForward(o: {
   grid: SweepGrid; pool: SweepPool; startNav: number; fromMs: number; toMs: number; files: WalkForwardSummary['files']; stop?: AbortSignal | undefined; onWindow?: ((done: number, total: number) => void) | undefined;
 }): Promise<WalkForwardSummary> {
   const wall = new Stopwatch();
+  const cpu = new CpuStopwatch();
   const { grid, pool } = o;
   const wf = grid.walk_forward as NonNullable<SweepGrid['walk_forward']>;
   const points = gridPoints(grid);
@@ -128,7 +131,7 @@ export async function runWalkForward(o: {
       metrics: ts.length < 2 ? null : stitchedMetrics(metricsOf({ startUsd: o.startNav, levels: nav, returns, spanMs: ts.length * barMs, annualisation: annualisationOf(barMs), trades: [], exposedBars: 0, notionalUsd: 0, feesUsd: 0, fundingUsd: 0 }), done),
       equity: { ts: Array.from(ts).filter((_, i) => i % stride === 0), nav_usd: Array.from(nav).filter((_, i) => i % stride === 0) },
     },
-    wall_ms: wall.elapsedMs(), files: o.files,
+    wall_ms: wall.elapsedMs(), cpu_ms: cpu.elapsedMs(), files: o.files,
   };
   writeJsonAtomic(o.files.summary, summary);
   return summary;

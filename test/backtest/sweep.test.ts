@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -36,6 +37,11 @@ describe('hedge backtest --sweep', () => {
     expect(refused.map((x) => x.point)).toEqual(expect.arrayContaining([{ fast: 20, slow: 20 }, { fast: 30, slow: 20 }]));
     for (const x of refused) expect(x.error).toMatch(/fast must be shorter than slow/);
     expect(s.ranking).toHaveLength(12 - refused.length);
+    // cpu_ms is the whole process's CPU over the sweep: it holds the workers' runs (a figure of the main
+    // thread alone, which runs none, would be a fraction of their time) and cannot exceed every core all along
+    const runMs = recs.reduce((a, x) => a + (x.result?.run_ms ?? 0), 0);
+    expect(s.cpu_ms).toBeGreaterThanOrEqual(0.5 * runMs);
+    expect(s.cpu_ms).toBeLessThanOrEqual(s.wall_ms * os.availableParallelism() + 50);
     for (let i = 1; i < s.ranking.length; i++) expect(s.ranking[i - 1]?.value ?? 0).toBeGreaterThanOrEqual(s.ranking[i]?.value ?? 0);
     // the best point, run on its own, gives the same numbers
     const best = s.best?.point as { fast: number; slow: number };
@@ -108,6 +114,8 @@ describe('walk-forward (a grid with walk_forward)', () => {
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as WalkForwardSummary;
     expect(s.windows).toHaveLength(10);
+    expect(s.cpu_ms).toBeGreaterThan(0);
+    expect(s.cpu_ms).toBeLessThanOrEqual(s.wall_ms * os.availableParallelism() + 50);
     for (let k = 0; k < s.windows.length; k++) {
       const w = s.windows[k] as (typeof s.windows)[number];
       expect(Date.parse(w.out_of_sample.from)).toBe(Date.parse(w.in_sample.to) + 1);
