@@ -139,10 +139,11 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   /** Each symbol's bars at the data's own timeframe: what the replay delivers and strategyCurves marks to. */
   const baseSeries = new Map<string, CandleSeries>();
   for (const s of data.universe) baseSeries.set(s, seriesOf(s, data.base));
-  const first = Math.min(...[...baseSeries.values()].map((s) => (s.openTimeMs[0] ?? 0) + timeframeMs[data.base]));
+  const baseList = [...baseSeries.values()];
+  const first = Math.min(...baseList.map((s) => (s.openTimeMs[0] ?? 0) + timeframeMs[data.base]));
   const fromMs = o.fromMs ?? first;
   const toMs = o.maxBars === undefined ? o.toMs : Math.min(o.toMs ?? Infinity, fromMs + (o.maxBars - 1) * timeframeMs[data.base]);
-  const feed = new ReplayFeed([...baseSeries.values()], { fromMs, ...(toMs === undefined ? {} : { toMs }) });
+  const feed = new ReplayFeed(baseList, { fromMs, ...(toMs === undefined ? {} : { toMs }) });
   const bars = feed.countBars();
   if (bars === 0) throw new UsageError(`no bars of ${data.universe.join(', ')} close between ${new Date(fromMs).toISOString()} and ${toMs === undefined ? 'the end of the data' : new Date(toMs).toISOString()}`);
 
