@@ -145,7 +145,7 @@ the fee, leverage 1, no stop, no caps. --fee replaces the venue's cost model by 
     if ('stitched' in s) {
       log.info('backtest.finished', { walk_forward: s.name, windows: s.windows.length, stopped: s.stopped, summary: s.files.summary });
       if (!this.jsonEnabled()) {
-        this.log(`walk-forward ${s.name} · ${s.strategy} · ${s.windows.length} window(s) in ${(s.wall_ms / 1000).toFixed(1)} s (${(s.cpu_ms / s.wall_ms).toFixed(2)} cores busy)${s.stopped ? ' · stopped: run it again to resume' : ''}`);
+        this.log(`walk-forward ${s.name} · ${s.strategy} · ${s.windows.length} window(s) in ${(s.wall_ms / 1000).toFixed(1)} s (${coresBusy(s)})${s.stopped ? ' · stopped: run it again to resume' : ''}`);
         for (const w of s.windows)
           this.log(`  ${w.out_of_sample.from.slice(0, 10)} → ${w.out_of_sample.to.slice(0, 10)}  ${JSON.stringify(w.best).padEnd(36)} in-sample ${s.objective} ${w.in_sample_value?.toFixed(3) ?? '—'} · out of sample ${w.out_of_sample_value?.toFixed(3) ?? '—'} · equity ${w.final_equity.toFixed(2)}`);
         const m = s.stitched.metrics;
@@ -156,7 +156,7 @@ the fee, leverage 1, no stop, no caps. --fee replaces the venue's cost model by 
     }
     log.info('backtest.finished', { sweep: s.name, done: s.done, points: s.points, stopped: s.stopped, summary: s.files.summary });
     if (!this.jsonEnabled()) {
-      this.log(`sweep ${s.name} · ${s.strategy} · ${s.done}/${s.points} points (${s.ran} run now on ${s.workers} worker(s), ${s.failed} refused by the strategy) in ${(s.wall_ms / 1000).toFixed(1)} s (${(s.cpu_ms / s.wall_ms).toFixed(2)} cores busy)${s.stopped ? ' · stopped: run it again to resume' : ''}`);
+      this.log(`sweep ${s.name} · ${s.strategy} · ${s.done}/${s.points} points (${s.ran} run now on ${s.workers} worker(s), ${s.failed} refused by the strategy) in ${(s.wall_ms / 1000).toFixed(1)} s (${coresBusy(s)})${s.stopped ? ' · stopped: run it again to resume' : ''}`);
       this.log(`best by ${s.objective}:`);
       for (const r of s.ranking.slice(0, 10))
         this.log(`  ${JSON.stringify(r.point).padEnd(40)} ${s.objective} ${r.value === null ? '—' : r.value.toFixed(3)} · equity ${r.final_equity.toFixed(2)} · trades ${r.trades} · max dd ${r.max_drawdown_pct.toFixed(1)}%`);
@@ -208,4 +208,9 @@ the fee, leverage 1, no stop, no caps. --fee replaces the venue's cost model by 
     this.log(`\norders submitted ${r.orders.submitted}, fills ${r.orders.filled}, rejected ${r.orders.rejected}, vetoed ${r.orders.vetoed} · ${(r.timing.bars_per_s / 1e6).toFixed(2)} M bars/s`);
     for (const [k, file] of Object.entries(r.files)) this.log(`  ${k.padEnd(8)} ${file}`);
   }
+}
+
+/** How many cores a sweep or walk-forward kept busy, and whether V8's helper threads were off for it. */
+function coresBusy(s: { readonly cpu_ms: number; readonly wall_ms: number; readonly v8_helpers_off: readonly string[] }): string {
+  return `${(s.cpu_ms / s.wall_ms).toFixed(2)} cores busy${s.v8_helpers_off.length > 0 ? "; V8's compile and GC helper threads off: the workers take every core" : ''}`;
 }

@@ -47,6 +47,12 @@ export interface SweepSummary {
   readonly wall_ms: number;
   /** CPU time of the process over the same span (every thread: the workers, V8's compiler and GC threads, this one); cpu_ms / wall_ms is the cores the sweep kept busy. */
   readonly cpu_ms: number;
+  /**
+   * V8 flags turned off while the workers ran (`concurrent-recompilation`, `parallel-scavenge`): when the
+   * workers take every core, V8's compiles and young-generation collections run on each worker's own thread
+   * instead of helper threads that would take turns with the workers. Empty with fewer workers than cores.
+   */
+  readonly v8_helpers_off: readonly string[];
   /** The finished points, best first by the objective (a point without a value for it last). */
   readonly ranking: { readonly point: SweepPoint; readonly value: number | null; readonly final_equity: number; readonly trades: number; readonly max_drawdown_pct: number }[];
   readonly best: { readonly point: SweepPoint; readonly metrics: Metrics; readonly final_equity: number } | null;
@@ -116,9 +122,11 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForw
   const workers = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), todo.length));
   let ran = 0;
   let stopped = false;
+  let helpersOff: readonly string[] = [];
   try {
     if (todo.length > 0) {
       const pool = startPool(workers);
+      helpersOff = pool.helperFlagsOff;
       try {
         const byId = new Map(todo.map((p) => [pointId(p), p]));
         stopped = await pool.run(
@@ -152,7 +160,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary | WalkForw
   const top = ranked[0];
   const summary: SweepSummary = {
     schema_version: 1, name: grid.name, strategy: grid.strategy, objective: grid.objective, points: points.length, done: finished.length, ran, failed: finished.filter((r) => r.error !== null).length,
-    stopped, workers, wall_ms: wall.elapsedMs(), cpu_ms: cpu.elapsedMs(),
+    stopped, workers, wall_ms: wall.elapsedMs(), cpu_ms: cpu.elapsedMs(), v8_helpers_off: helpersOff,
     ranking: ranked.map((r) => ({ point: r.point, value: valueOf(r), final_equity: r.result?.final_equity ?? 0, trades: r.result?.metrics.trades ?? 0, max_drawdown_pct: r.result?.metrics.max_drawdown_pct ?? 0 })),
     best: top?.result === null || top === undefined ? null : { point: top.point, metrics: top.result.metrics, final_equity: top.result.final_equity },
     grid, files,

@@ -44,6 +44,8 @@ export interface WalkForwardSummary {
   readonly wall_ms: number;
   /** CPU time of the process over the same span (every thread); cpu_ms / wall_ms is the cores the run kept busy. */
   readonly cpu_ms: number;
+  /** V8 flags turned off while the workers ran, as a sweep's `v8_helpers_off`. */
+  readonly v8_helpers_off: readonly string[];
   readonly files: { readonly windows: string; readonly summary: string; readonly manifest: string };
 }
 
@@ -131,7 +133,7 @@ export async function runWalkForward(o: {
       metrics: ts.length < 2 ? null : stitchedMetrics(metricsOf({ startUsd: o.startNav, levels: nav, returns, spanMs: ts.length * barMs, annualisation: annualisationOf(barMs), trades: [], exposedBars: 0, notionalUsd: 0, feesUsd: 0, fundingUsd: 0 }), done),
       equity: { ts: Array.from(ts).filter((_, i) => i % stride === 0), nav_usd: Array.from(nav).filter((_, i) => i % stride === 0) },
     },
-    wall_ms: wall.elapsedMs(), cpu_ms: cpu.elapsedMs(), files: o.files,
+    wall_ms: wall.elapsedMs(), cpu_ms: cpu.elapsedMs(), v8_helpers_off: o.pool.helperFlagsOff, files: o.files,
   };
   writeJsonAtomic(o.files.summary, summary);
   return summary;

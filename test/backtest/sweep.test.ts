@@ -7,7 +7,7 @@ import { defaultConfigDir } from '../../src/core/paths.js';
 import type { CandleSeries } from '../../src/domain/candle.js';
 import { runBacktest, type BacktestOptions, type BacktestResult } from '../../src/kernel/backtest.js';
 import type { SweepSummary } from '../../src/kernel/sweep.js';
-import type { PointRecord } from '../../src/kernel/sweep-pool.js';
+import { helperFlagsToTurnOff, type PointRecord } from '../../src/kernel/sweep-pool.js';
 import type { WalkForwardSummary } from '../../src/kernel/walk-forward.js';
 import { runCliAsync, startCli } from '../support/cli.js';
 import { tempDir } from '../support/config-copy.js';
@@ -20,6 +20,9 @@ const grid = (dir: string, extra: object = {}) => {
   );
   return file;
 };
+const BOTH_HELPERS = ['concurrent-recompilation', 'parallel-scavenge'];
+/** The helper flags a pool of `workers` turns off on this machine (the process given none). */
+const helpersOffFor = (workers: number) => (workers >= os.availableParallelism() ? BOTH_HELPERS : []);
 const results = (dir: string) =>
   readFileSync(path.join(dir, 'research', 'sweeps', 'sma-test', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PointRecord);
 
@@ -30,6 +33,7 @@ describe('hedge backtest --sweep', () => {
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as SweepSummary;
     expect(s).toMatchObject({ points: 12, done: 12, ran: 12, workers: 2, stopped: false });
+    expect(s.v8_helpers_off).toEqual(helpersOffFor(2));
     // fast ≥ slow is refused by the strategy: recorded as finished, with the reason, and not ranked
     const recs = results(t.dir);
     expect(recs).toHaveLength(12);
@@ -59,6 +63,7 @@ describe('hedge backtest --sweep', () => {
     const ref = tempDir();
     const full = await runCliAsync(['backtest', '--sweep', file, '--workers', '1', '--state-dir', ref.dir, '--json']);
     expect(full.code, full.stderr).toBe(0);
+    expect((JSON.parse(full.stdout) as SweepSummary).v8_helpers_off).toEqual(helpersOffFor(1));
     // killed once a few points are in
     const run = startCli(['backtest', '--sweep', file, '--workers', '2', '--state-dir', t.dir, '--progress', 'json']);
     await new Promise<void>((resolve) => {
@@ -75,6 +80,8 @@ describe('hedge backtest --sweep', () => {
     expect(again.code, again.stderr).toBe(0);
     const s = JSON.parse(again.stdout) as SweepSummary;
     expect(s.ran).toBe(24 - partial);
+    // every core (V8's helper threads off where that is two or more workers): the same results as one worker
+    expect(s.v8_helpers_off).toEqual(helpersOffFor(s.workers));
     const recs = results(t.dir);
     expect(new Set(recs.map((x) => JSON.stringify(x.point))).size).toBe(24);
     expect(recs).toHaveLength(24);
@@ -106,6 +113,22 @@ describe('hedge backtest --sweep', () => {
   });
 });
 
+describe("V8's helper threads beside sweep workers", () => {
+  it('are turned off only when the workers take every core, and never where the process was given the flag', () => {
+    expect(helperFlagsToTurnOff(1, 2, [])).toEqual([]);
+    expect(helperFlagsToTurnOff(3, 4, ['--max-old-space-size=512'])).toEqual([]);
+    expect(helperFlagsToTurnOff(2, 2, [])).toEqual(BOTH_HELPERS);
+    expect(helperFlagsToTurnOff(4, 2, ['--max-old-space-size=512', ''])).toEqual(BOTH_HELPERS);
+    expect(helperFlagsToTurnOff(1, 1, [])).toEqual(BOTH_HELPERS);
+    // the operator's own setting, in V8's either spelling, with or without a value, is left as given
+    expect(helperFlagsToTurnOff(2, 2, ['--no-parallel-scavenge'])).toEqual(['concurrent-recompilation']);
+    expect(helperFlagsToTurnOff(2, 2, ['--concurrent_recompilation'])).toEqual(['parallel-scavenge']);
+    expect(helperFlagsToTurnOff(2, 2, ['--parallel-scavenge=false', '--no-concurrent-recompilation'])).toEqual([]);
+    // another flag that only starts with the name is not the flag
+    expect(helperFlagsToTurnOff(2, 2, ['--concurrent-recompilation-queue-length=4'])).toEqual(BOTH_HELPERS);
+  });
+});
+
 describe('walk-forward (a grid with walk_forward)', () => {
   it('rolls in-sample optimisation and out-of-sample trading, chains the equity, and each window equals its single backtests', async () => {
     const t = tempDir();
@@ -114,6 +137,7 @@ describe('walk-forward (a grid with walk_forward)', () => {
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as WalkForwardSummary;
     expect(s.windows).toHaveLength(10);
+    expect(s.v8_helpers_off).toEqual(helpersOffFor(Math.min(os.availableParallelism(), 4)));
     expect(s.cpu_ms).toBeGreaterThan(0);
     expect(s.cpu_ms).toBeLessThanOrEqual(s.wall_ms * os.availableParallelism() + 50);
     for (let k = 0; k < s.windows.length; k++) {
