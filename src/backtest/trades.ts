@@ -50,12 +50,16 @@ export class TradeBook {
   /** Traded notional, fees and funding by strategy. */
   readonly totals = new Map<string, { notional: number; fees: number; funding: number }>();
 
-  constructor(private readonly strategyOf: (fill: Fill) => string) {}
+  /**
+   * `owners` names the strategy a fill that opens a trade belongs to. An object with a method, not a
+   * closure: a sweep worker makes a book per point, and V8 threw away `onFill`'s code at each new closure.
+   */
+  constructor(private readonly owners: { strategyOf(fill: Fill): string }) {}
 
   onFill(f: Fill): void {
     const dir = f.side === 'buy' ? 1 : -1;
     let t = this.open.get(f.symbol);
-    const strategy = t?.strategy ?? this.strategyOf(f);
+    const strategy = t?.strategy ?? this.owners.strategyOf(f);
     const tot = this.totalsOf(strategy);
     tot.notional += f.qty * f.price;
     tot.fees += f.feeUsd;

@@ -58,6 +58,15 @@ export function decimalsOf(sizeText: string): number {
 }
 
 /**
+ * Instruments by symbol (an `InstrumentCatalog` is one). Passed as the object, not as a closure over it:
+ * hot code calling a closure made per run (a sweep worker makes a run per point) was compiled by V8
+ * against the first run's closure and thrown away at the next run's.
+ */
+export interface InstrumentLookup {
+  get(symbol: string): Instrument | undefined;
+}
+
+/**
  * An instrument: the one place that puts prices and quantities on the venue's grid and writes them
  * as exact decimal strings.
  */

@@ -1,12 +1,13 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
-import { Stopwatch } from '../core/clock.js';
+import { Stopwatch, type ManualClock } from '../core/clock.js';
 import { InvariantError, UsageError } from '../core/errors.js';
+import type { ConfigSet } from '../config/files.js';
 import type { LoadedConfig } from '../config/load.js';
 import { lastClosedIndex, type CandleSeries } from '../domain/candle.js';
 import type { FundingRate } from '../domain/funding.js';
-import type { Fill } from '../domain/order.js';
+import type { Fill, Order } from '../domain/order.js';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
 import { loadBundledFunding } from '../market/history.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
@@ -21,10 +22,11 @@ import { writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
 import { renderBacktestPage } from '../backtest/report-page.js';
 import { checkLookAhead, type LookAheadFinding } from '../backtest/look-ahead.js';
 import { BufferedJsonlWriter, discardRecords } from '../telemetry/jsonl-writer.js';
+import type { PaperVenue } from '../venues/paper/paper-venue.js';
 import { BarLoop, type CurveBuffer, type BarExecution } from './bar-loop.js';
 import { cacheBars, fileBars, type Bars } from './backtest-bars.js';
 import { replayEnvironment } from './environment.js';
-import { Kernel, type FillSource } from './kernel.js';
+import { Kernel, type FillSource, type KernelDeps } from './kernel.js';
 import { backtestConfig, type BacktestConfig, type BacktestOverrides } from '../backtest/backtest-config.js';
 import { annualisationOf, metricsOf, returnsOf, type Annualisation, type Metrics } from '../backtest/metrics.js';
 import { monteCarlo, type MonteCarloReport } from '../backtest/monte-carlo.js';
@@ -149,31 +151,17 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
 
   const loadMs = wall.elapsedMs();
   const { clock, venue, fills: venueFills } = replayEnvironment(config, bt.account, account, instruments, fromMs);
-  const risk = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock, freshRiskState(fromMs));
+  const risk = new RiskEngine(config.risk_limits, config.strategy_config, instruments, clock, freshRiskState(fromMs));
   const out = o.outDir;
   const orders = out === null ? discardAndClose : new BufferedJsonlWriter(path.join(out, 'orders.jsonl'));
   const vetoes = out === null ? discardAndClose : new BufferedJsonlWriter(path.join(out, 'risk_vetoes.jsonl'));
-  const strategyOf = (f: Fill): string => kernel.strategyOfOrder.get(f.clientOrderId) ?? kernel.owner.get(f.symbol)?.strategy ?? 'liquidation';
-  const book = new TradeBook(strategyOf);
-  const fillLog: { T: number; strategy: string; symbol: string; signed: number; price: number; fee: number }[] = [];
+  const fills = new BookedFills(venue, venueFills, clock);
+  const book = fills.book;
+  const fillLog = fills.log;
   const fundingLog: { T: number; strategy: string; paid: number }[] = [];
-  const booked = (got: Fill[]): Fill[] => {
-    for (const f of got) {
-      fillLog.push({ T: clock.nowMs(), strategy: book.holder(f.symbol) ?? strategyOf(f), symbol: f.symbol, signed: f.side === 'buy' ? f.qty : -f.qty, price: f.price, fee: f.feeUsd });
-      book.onFill(f);
-    }
-    return got;
-  };
-  // the replay's fills are the paper venue's, in this process: read at once (takeNow), or through the promise
-  const fills: FillSource = {
-    observe: (order) => venueFills.observe(order),
-    take: async () => booked(await venueFills.take()),
-    takeNow: () => booked(venue.takeFills()),
-  };
   const health = new RouterHealth(config.router_policy);
-  const kernel: Kernel = new Kernel({
-    config: () => config, fingerprint: () => fingerprint, accountId: bt.account, venueId: account.venue, venue, fills, clock, instruments, risk: () => risk, health, orders, vetoes, strategies: account.strategies,
-  });
+  const kernel: Kernel = new Kernel(new ReplayKernelDeps(config, fingerprint, risk, { accountId: bt.account, venueId: account.venue, venue, fills, clock, instruments, health, orders, vetoes, strategies: account.strategies }));
+  fills.kernel = kernel;
   const fundingEvents = new Map<string, readonly FundingRate[]>(data.universe.includes('BTCUSDT') ? [['BTCUSDT', loadBundledFunding()]] : []);
   const tz = config.risk_limits.global.day_reset_timezone;
   /** The assumed operator (--resume-next-day) acts at T: stopped by the daily loss limit on an earlier day. */
@@ -219,14 +207,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     if (wasQuiet) curve.quietBars++;
     curve.n++;
   };
-  const progress = async (): Promise<boolean> => {
-    o.onProgress?.(curve.n, bars);
-    if (o.stop === undefined) return false;
-    await setImmediate();
-    return o.stop.aborted;
-  };
   try {
-    stopped = await driveBars({ feed, loop, venue, curve, bars, every, operator, record, progress, onProgress: o.onProgress, single: quiet !== undefined && data.universe.length === 1 ? { series: seriesOf(data.universe[0] as string, data.base), quiet } : undefined });
+    stopped = await driveBars({ feed, loop, venue, curve, bars, every, operator, record, onProgress: o.onProgress, stop: o.stop, single: quiet !== undefined && data.universe.length === 1 ? { series: seriesOf(data.universe[0] as string, data.base), quiet } : undefined });
   } finally {
     orders.close();
     vetoes.close();
@@ -297,6 +279,103 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
 }
 
 /**
+ * The replay's fills: the paper venue's, in this process (read at once by `takeNow`, or through the
+ * promise), each logged with its strategy and put in the trade book as it is taken. A class, as the kernel's
+ * deps below: a sweep worker makes a run per point, and functions made per run (an object of closures)
+ * were new call targets at each run for code V8 had compiled against the last run's (the kernel's
+ * `syncFills`, the trade book's `onFill`), which it threw away.
+ */
+class BookedFills implements FillSource {
+  readonly book: TradeBook = new TradeBook(this);
+  readonly log: { T: number; strategy: string; symbol: string; signed: number; price: number; fee: number }[] = [];
+  /** The run's kernel, once made: whose orders the fills are. */
+  kernel: Kernel | undefined = undefined;
+  constructor(
+    private readonly venue: PaperVenue,
+    private readonly source: FillSource,
+    private readonly clock: ManualClock,
+  ) {}
+
+  observe(order: Order): void {
+    this.source.observe(order);
+  }
+
+  async take(): Promise<Fill[]> {
+    return this.booked(await this.source.take());
+  }
+
+  takeNow(): Fill[] {
+    return this.booked(this.venue.takeFills());
+  }
+
+  /** The strategy whose order filled (a fill of no order of the run's: a liquidation). */
+  strategyOf(f: Fill): string {
+    return this.kernel?.strategyOfOrder.get(f.clientOrderId) ?? this.kernel?.owner.get(f.symbol)?.strategy ?? 'liquidation';
+  }
+
+  private booked(got: Fill[]): Fill[] {
+    for (const f of got) {
+      this.log.push({ T: this.clock.nowMs(), strategy: this.book.holder(f.symbol) ?? this.strategyOf(f), symbol: f.symbol, signed: f.side === 'buy' ? f.qty : -f.qty, price: f.price, fee: f.feeUsd });
+      this.book.onFill(f);
+    }
+    return got;
+  }
+}
+
+type ReplayDepsRest = Pick<KernelDeps, 'accountId' | 'venueId' | 'venue' | 'fills' | 'clock' | 'instruments' | 'health' | 'orders' | 'vetoes' | 'strategies'>;
+
+/** The kernel's deps in a replay: `config`, `fingerprint` and `risk` are the same functions in every run (see `BookedFills`). */
+class ReplayKernelDeps implements KernelDeps {
+  readonly accountId: string;
+  readonly venueId: string;
+  readonly venue: KernelDeps['venue'];
+  readonly fills: FillSource;
+  readonly clock: KernelDeps['clock'];
+  readonly instruments: KernelDeps['instruments'];
+  readonly health: RouterHealth;
+  readonly orders: KernelDeps['orders'];
+  readonly vetoes: KernelDeps['vetoes'];
+  readonly strategies: KernelDeps['strategies'];
+  constructor(
+    private readonly configSet: ConfigSet,
+    private readonly configFingerprint: string,
+    private readonly riskEngine: RiskEngine,
+    rest: ReplayDepsRest,
+  ) {
+    this.accountId = rest.accountId;
+    this.venueId = rest.venueId;
+    this.venue = rest.venue;
+    this.fills = rest.fills;
+    this.clock = rest.clock;
+    this.instruments = rest.instruments;
+    this.health = rest.health;
+    this.orders = rest.orders;
+    this.vetoes = rest.vetoes;
+    this.strategies = rest.strategies;
+  }
+
+  config(): ConfigSet {
+    return this.configSet;
+  }
+
+  fingerprint(): string {
+    return this.configFingerprint;
+  }
+
+  risk(): RiskEngine {
+    return this.riskEngine;
+  }
+}
+
+/** Reports a run's progress; whether it is to stop (with a stop signal, the event loop gets a turn to deliver it). */
+async function progressed(d: { readonly curve: CurveBuffer; readonly bars: number; readonly onProgress: ((done: number, total: number) => void) | undefined; readonly stop: AbortSignal | undefined }): Promise<boolean> {
+  d.onProgress?.(d.curve.n, d.bars);
+  if (d.stop === undefined) return false;
+  await setImmediate();
+  return d.stop.aborted;
+}
+
+/**
  * The bars through the loop: the only part of a run that is hot. Kept out of `runBacktest` (which the
  * loop would otherwise re-enter at every `await`) so that V8 optimises, and on a shape it has not seen
  * re-optimises, this small function rather than the whole run with its set-up and results (measured in
@@ -311,12 +390,12 @@ async function driveBars(d: {
   readonly every: number;
   readonly operator: (T: number) => void;
   readonly record: (T: number, nav: number, wasQuiet: boolean) => void;
-  readonly progress: () => Promise<boolean>;
   readonly onProgress: ((done: number, total: number) => void) | undefined;
+  readonly stop: AbortSignal | undefined;
   /** One series with a quiet check: runs of quiet bars skipped at once. */
   readonly single: { readonly series: CandleSeries; readonly quiet: (T: number) => boolean } | undefined;
 }): Promise<boolean> {
-  const { feed, loop, venue, curve, every, operator, record, progress } = d;
+  const { feed, loop, venue, curve, every, operator, record } = d;
   if (d.single !== undefined) {
     // one series: runs of quiet bars go through BarLoop.skipQuiet, every other bar through the full cycle
     const { series: s, quiet } = d.single;
@@ -327,7 +406,7 @@ async function driveBars(d: {
       i = loop.skipQuiet(s, i, Math.min(hi, lo + nextReport), quiet, curve);
       if (curve.n >= nextReport) {
         nextReport += every;
-        if (await progress()) return true;
+        if (await progressed(d)) return true;
         continue;
       }
       if (i >= hi) break;
@@ -349,7 +428,7 @@ async function driveBars(d: {
       await loop.decideTick(tick, curve.n + 1);
       record(tick.closeTimeMs, venue.balanceNow().marginBalance, false);
     } else record(tick.closeTimeMs, nav, true);
-    if (curve.n % every === 0 && (await progress())) return true;
+    if (curve.n % every === 0 && (await progressed(d))) return true;
   }
   return false;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Stopwatch, type Clock } from '../core/clock.js';
 import type { ConfigSet } from '../config/files.js';
+import type { RouterPolicyConfig } from '../config/schemas/router-policy.js';
 import { lastClosedIndex, type CandleSeries } from '../domain/candle.js';
 import type { BookTop } from '../domain/book.js';
 import type { Balance, Fill, Order, Position } from '../domain/order.js';
@@ -9,7 +10,7 @@ import type { InstrumentCatalog } from '../market/instrument-provider.js';
 import type { PortfolioView, RiskEngine } from '../risk/risk-engine.js';
 import { sizeOrder } from '../risk/size-model.js';
 import { vetoRecordOf } from '../risk/veto-record.js';
-import { OrderRouter } from '../router/order-router.js';
+import { OrderRouter, type OrderRouterDeps } from '../router/order-router.js';
 import type { RouterHealth } from '../router/router-health.js';
 import { stopPriceOf, type StrategySignal } from '../screener/signals.js';
 import type { RecordSink } from '../telemetry/jsonl-writer.js';
@@ -140,10 +141,7 @@ export class Kernel {
     this.counts = countsOf(d.state?.counts);
     const b = d.state?.books;
     this.books = { all: bookOf(b?.all), by_strategy: Object.fromEntries(Object.entries(b?.by_strategy ?? {}).map(([k, v]) => [k, bookOf(v)])) };
-    this.router = new OrderRouter({
-      venue: d.venue, clock: d.clock, health: d.health, policy: () => d.config().router_policy, instrument: (s) => d.instruments.get(s), book: d.book,
-      onOrder: (o, latency) => this.onRouted(o, latency), ...(d.pollMs === undefined ? {} : { pollMs: d.pollMs }), stop: d.stop,
-    });
+    this.router = new OrderRouter(new RouterDeps(this, d));
   }
 
   state(): KernelState {
@@ -401,7 +399,8 @@ export class Kernel {
   }
 
   /** Writes an order's event the first time the router reports it, and its end (cancel, expiry) after. */
-  private onRouted(order: Order, latencyMs: number): void {
+  /** Every state change of an order this kernel's router or stops placed: written, counted, watched. */
+  onRouted(order: Order, latencyMs: number): void {
     this.d.fills.observe(order);
     const strategy = this.strategyOfOrder.get(order.clientOrderId) ?? this.strategyOfOrder.get(order.clientOrderId.replace(/\.(\d+|t)$/, '')) ?? 'unknown';
     this.strategyOfOrder.set(order.clientOrderId, strategy);
@@ -503,5 +502,40 @@ export class OrderFillTracker implements FillSource {
       }
     }
     return this.pending.splice(0, this.pending.length);
+  }
+}
+
+/**
+ * What the kernel's router is given: its policy and the kernel's order handler as methods, the same
+ * functions for every kernel. A sweep worker makes a kernel per point; closures made per kernel were new
+ * call targets at each point for the router's optimised `route`, which V8 threw away each time.
+ */
+class RouterDeps implements OrderRouterDeps {
+  readonly venue: Venue;
+  readonly clock: Clock;
+  readonly health: RouterHealth;
+  readonly instruments: InstrumentCatalog;
+  readonly book: KernelDeps['book'];
+  readonly pollMs?: number;
+  readonly stop: AbortSignal | undefined;
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly d: KernelDeps,
+  ) {
+    this.venue = d.venue;
+    this.clock = d.clock;
+    this.health = d.health;
+    this.instruments = d.instruments;
+    this.book = d.book;
+    if (d.pollMs !== undefined) this.pollMs = d.pollMs;
+    this.stop = d.stop;
+  }
+
+  policy(): RouterPolicyConfig {
+    return this.d.config().router_policy;
+  }
+
+  onOrder(order: Order, latencyMs: number): void {
+    this.kernel.onRouted(order, latencyMs);
   }
 }

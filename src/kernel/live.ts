@@ -147,7 +147,7 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
     else log.info('config.reloaded', { from: outcome.previousFingerprint, to: outcome.config.fingerprint });
   });
   const clock = env.clock;
-  const makeRisk = (l: LoadedConfig, s: RiskEngine['state']) => new RiskEngine(l.config.risk_limits, l.config.strategy_config, (x) => instruments.get(x), clock, s);
+  const makeRisk = (l: LoadedConfig, s: RiskEngine['state']) => new RiskEngine(l.config.risk_limits, l.config.strategy_config, instruments, clock, s);
   let risk = makeRisk(loaded, loadRiskState(paths.riskState, clock.nowMs()));
   const health = new RouterHealth(loaded.config.router_policy);
   const savedHealth = RouterHealthSnapshot.safeParse(readJsonSnapshot(paths.routerHealth));

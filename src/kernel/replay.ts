@@ -131,7 +131,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
     cutExecutorStreams(paths, checkpoint.offsets);
     venue.restore(checkpoint.paper);
   }
-  const risk = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock, checkpoint?.risk ?? loadRiskState(paths.riskState, o.fromMs));
+  const risk = new RiskEngine(config.risk_limits, config.strategy_config, instruments, clock, checkpoint?.risk ?? loadRiskState(paths.riskState, o.fromMs));
   const orders = new JsonlWriter(paths.orders, 'every');
   const vetoes = new JsonlWriter(paths.vetoes, 'every');
   const navLog = new JsonlWriter(paths.nav, 'batch');

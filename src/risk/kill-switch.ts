@@ -3,9 +3,13 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Clock } from '../core/clock.js';
 import type { ConfigSet } from '../config/files.js';
+import type { InstrumentLookup } from '../domain/instrument.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { RiskEngine } from './risk-engine.js';
 import { loadRiskState, saveRiskState } from './risk-state.js';
+
+/** The kill switch sizes no order: its risk engine knows no instrument. */
+const NO_INSTRUMENTS: InstrumentLookup = { get: () => undefined };
 
 /** The flag file an operator (or the guardian) drops to halt trading: `<state-dir>/cache/KILL`. */
 export function killFlagFile(stateDir: string): string {
@@ -28,7 +32,7 @@ export function engageKillSwitch(stateDir: string, config: ConfigSet, reason: st
   const record: KillRecord = { schema_version: 1, ts: clock.nowMs(), reason, by };
   writeJsonAtomic(killFlagFile(stateDir), record);
   const file = path.join(stateDir, 'cache', 'risk_state.json');
-  const engine = new RiskEngine(config.risk_limits, config.strategy_config, () => undefined, clock, loadRiskState(file, clock.nowMs()));
+  const engine = new RiskEngine(config.risk_limits, config.strategy_config, NO_INSTRUMENTS, clock, loadRiskState(file, clock.nowMs()));
   engine.kill(`kill switch: ${reason} (${by})`);
   saveRiskState(file, engine.state);
   return record;
@@ -38,7 +42,7 @@ export function engageKillSwitch(stateDir: string, config: ConfigSet, reason: st
 export function releaseKillSwitch(stateDir: string, config: ConfigSet, confirmation: string, clock: Clock): void {
   rmSync(killFlagFile(stateDir), { force: true });
   const file = path.join(stateDir, 'cache', 'risk_state.json');
-  const engine = new RiskEngine(config.risk_limits, config.strategy_config, () => undefined, clock, loadRiskState(file, clock.nowMs()));
+  const engine = new RiskEngine(config.risk_limits, config.strategy_config, NO_INSTRUMENTS, clock, loadRiskState(file, clock.nowMs()));
   engine.resume(confirmation);
   saveRiskState(file, engine.state);
 }

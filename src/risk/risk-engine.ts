@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { isoDateOfDay } from '../core/iso-time.js';
 import type { RiskLimitsConfig } from '../config/schemas/risk-limits.js';
 import type { StrategyConfig } from '../config/schemas/strategy-config.js';
-import type { Instrument } from '../domain/instrument.js';
+import type { InstrumentLookup } from '../domain/instrument.js';
 import type { VetoReason } from '../domain/veto.js';
 import { freshRiskState, type RiskState } from './risk-state.js';
 import { strictness, type TradingState } from './trading-state.js';
@@ -58,7 +58,7 @@ export class RiskEngine {
   constructor(
     private readonly limits: RiskLimitsConfig,
     private readonly strategies: StrategyConfig,
-    private readonly instrumentOf: (symbol: string) => Instrument | undefined,
+    private readonly instruments: InstrumentLookup,
     private readonly clock: Clock,
     state?: RiskState,
   ) {
@@ -89,7 +89,7 @@ export class RiskEngine {
     // an order reduces risk when it moves the symbol's net position towards zero without crossing it
     const reducing = o.reduceOnly || (symbolQty !== 0 && Math.sign(signed) !== Math.sign(symbolQty) && Math.abs(signed) <= Math.abs(symbolQty) + EPS);
     const notional = o.qty * o.price;
-    const inst = this.instrumentOf(o.symbol);
+    const inst = this.instruments.get(o.symbol);
 
     // order rate applies to every order: the venue's limits count closes too
     const rate = this.limits.order_rate;

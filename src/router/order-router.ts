@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { RouterPolicyConfig } from '../config/schemas/router-policy.js';
 import type { BookTop } from '../domain/book.js';
-import type { Instrument } from '../domain/instrument.js';
+import type { Instrument, InstrumentLookup } from '../domain/instrument.js';
 import type { Order, OrderSide } from '../domain/order.js';
 import { VenueError } from '../venues/errors.js';
 import type { Venue } from '../venues/port.js';
@@ -35,7 +35,7 @@ export interface OrderRouterDeps {
   readonly clock: Clock;
   readonly health: RouterHealth;
   policy(): RouterPolicyConfig;
-  instrument(symbol: string): Instrument | undefined;
+  readonly instruments: InstrumentLookup;
   /**
    * The best bid and ask now, where the environment has a book (live data). Without one (a replay of
    * bars) every order goes taker: a maker order's fate within its TTL cannot be told from hourly bars.
@@ -61,7 +61,7 @@ export class OrderRouter {
   constructor(private readonly d: OrderRouterDeps) {}
 
   async route(req: RouteRequest): Promise<RouteResult> {
-    const inst = this.d.instrument(req.symbol);
+    const inst = this.d.instruments.get(req.symbol);
     const route = decideRoute(this.d.health, this.d.policy(), req.symbol, req.urgent);
     if (route.type === 'blocked') return { orders: [], filledQty: 0, avgFillPrice: null, blocked: route.reason };
     const top = this.d.book === undefined || route.type === 'taker' ? undefined : await this.d.book(req.symbol).catch(() => undefined);

@@ -124,7 +124,7 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   const config = loadConfig({ configDir: defaultConfigDir }).config;
   const instruments = loadBundledInstruments();
   const clock = new ManualClock(Date.UTC(2024, 0, 1));
-  const engine = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock);
+  const engine = new RiskEngine(config.risk_limits, config.strategy_config, instruments, clock);
   const syms = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'SOLUSDT', 'XRPUSDT', 'ADAUSDT', 'DOGEUSDT', 'LINKUSDT', 'LTCUSDT', 'DOTUSDT', 'FILUSDT'];
   const positions = Array.from({ length: 50 }, (_, i) => ({ symbol: syms[i % syms.length] ?? 'BTCUSDT', strategy: i % 2 === 0 ? 'momentum-1h' : 'vol-target-4h', qty: 0.001 * (i + 1), markPrice: 100 + i }));
   const view = { navUsd: 1_000_000, navTsMs: clock.nowMs(), positions, openOrders: 3 };

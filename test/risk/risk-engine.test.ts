@@ -12,7 +12,7 @@ const base = loadConfig({ configDir: defaultConfigDir }).config;
 const instruments = loadBundledInstruments();
 const T0 = Date.UTC(2024, 0, 10, 12);
 const config = (patch: object = {}) => mergePatch(JSON.parse(JSON.stringify(base)), patch) as ConfigSet;
-const engine = (c = config(), clock = new ManualClock(T0)) => new RiskEngine(c.risk_limits, c.strategy_config, (s) => instruments.get(s), clock);
+const engine = (c = config(), clock = new ManualClock(T0)) => new RiskEngine(c.risk_limits, c.strategy_config, instruments, clock);
 // ETHUSDT at 2,000: 0.5 ETH = 1,000 USD = 10% of a 10,000 NAV
 const intent = (o: Partial<OrderIntent> = {}): OrderIntent => ({ strategy: 'vol-target-4h', symbol: 'ETHUSDT', venue: 'paper', side: 'buy', qty: 0.5, price: 2000, reduceOnly: false, leverage: 2, stopPrice: 1900, ...o });
 const view = (o: Partial<PortfolioView> = {}): PortfolioView => ({ navUsd: 10_000, navTsMs: T0, positions: [], openOrders: 0, ...o });

@@ -25,7 +25,7 @@ function setup(patch: object, path: [number, number][]) {
   const seen: Order[] = [];
   let k = 0;
   const router = new OrderRouter({
-    venue, clock, health, policy: () => policy, instrument: (s) => instruments.get(s), pollMs: 1_000,
+    venue, clock, health, policy: () => policy, instruments, pollMs: 1_000,
     book: async (symbol) => {
       const [bid, ask] = path[Math.min(k++, path.length - 1)] ?? [0, 0];
       venue.onBook(symbol, [[bid, 10]], [[ask, 10]]);

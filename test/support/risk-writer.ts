@@ -18,7 +18,7 @@ const config = loadConfig({ configDir: defaultConfigDir }).config;
 const instruments = loadBundledInstruments();
 const state = loadRiskState(file, Date.UTC(2024, 0, 1));
 const clock = new ManualClock(Math.max(Date.UTC(2024, 0, 1), state.updated_ms));
-const engine = new RiskEngine(config.risk_limits, config.strategy_config, (s) => instruments.get(s), clock, state);
+const engine = new RiskEngine(config.risk_limits, config.strategy_config, instruments, clock, state);
 process.stdout.write(`R ${sha256Hex(canonicalJson(engine.state))}\n`);
 let nav = state.day?.start_nav_usd ?? 10_000;
 for (;;) {
