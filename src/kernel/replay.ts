@@ -29,7 +29,7 @@ import { RouterHealth, type SymbolState } from '../router/router-health.js';
 
 /**
  * `cache/replay_checkpoint.json`: written atomically at the end of every cycle, after the cycle's
- * telemetry; it is the commit point. A replay killed at any instant restarts from it: the streams are cut
+ * telemetry, and once before a fresh run's first cycle (cycle 0: its starting state); it is the commit point. A replay killed at any instant restarts from it: the streams are cut
  * back to the offsets it recorded (dropping what a half-done cycle appended), the paper venue, the risk
  * state and the executor's books are restored, and the next cycle runs as it would have.
  */
@@ -151,6 +151,19 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
   const decisionTimes: number[] = [];
   const loop = new BarLoop({ config, kernel, venue, clock, risk, universe, base: '1h', seriesOf, funding, fundingIndex: fundingIdx, regimes, execution: 'close' });
 
+  const commit = (cycleNo: number, lastCloseMs: number): void => {
+    const ks = kernel.state();
+    const cp: Checkpoint = {
+      schema_version: 1, config_fingerprint: fingerprint, from_ms: o.fromMs, to_ms: o.toMs, account: accountId, cycle: cycleNo, last_close_ms: lastCloseMs,
+      offsets: executorStreamOffsets(paths), counts: ks.counts, nav_start_usd: navStart,
+      owner: ks.owner, strategy_of_order: ks.strategy_of_order, books: ks.books, funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(), router: health.dump(),
+    };
+    writeJsonAtomic(checkpointFile, cp);
+  };
+  // a fresh run commits its starting state before it writes any telemetry: killed in its first cycle, it
+  // restarts from here (the streams cut back to empty) instead of finding records with no commit behind them
+  if (checkpoint === undefined) commit(0, o.fromMs - 1);
+
   let stopped = false;
   const feed = new ReplayFeed(universe.map((s) => seriesOf(s, '1h')), { fromMs: checkpoint === undefined ? o.fromMs : checkpoint.last_close_ms + 1, toMs: o.toMs });
   try {
@@ -173,13 +186,7 @@ async function replayHoldingLock(o: ReplayOptions, accountId: string, account: A
       // the commit point of the cycle
       navLog.flush();
       healthLog.flush();
-      const ks = kernel.state();
-      const cp: Checkpoint = {
-        schema_version: 1, config_fingerprint: fingerprint, from_ms: o.fromMs, to_ms: o.toMs, account: accountId, cycle, last_close_ms: T,
-        offsets: executorStreamOffsets(paths), counts: ks.counts, nav_start_usd: navStart,
-        owner: ks.owner, strategy_of_order: ks.strategy_of_order, books: ks.books, funding_index: [...fundingIdx], risk: risk.state, paper: venue.snapshot(), router: health.dump(),
-      };
-      writeJsonAtomic(checkpointFile, cp);
+      commit(cycle, T);
       o.onCycle?.(cycle, T);
       // the cycle is committed: let signal handlers run, and stop here if asked
       if (o.stop !== undefined) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,33 @@ describe('hedge executor --replay (dry-run on the paper venue)', () => {
     expect(other.stderr).toContain('belongs to another run');
     t.cleanup();
   });
+
+  it('a first cycle that fails after writing telemetry restarts from the starting commit; telemetry with no commit is refused', async () => {
+    const range = ['--from', '2024-01-01', '--to', '2024-01-03'];
+    const [clean, failed, foreign] = [tempDir(), tempDir(), tempDir()];
+    const ref = await runCliAsync(['executor', '--replay', ...range, '--state-dir', clean.dir]);
+    expect(ref.code, ref.stderr).toBe(0);
+    // positions.json cannot be written (a directory in its place): the first cycle has appended its
+    // orders and NAV when it fails, before its own commit
+    const blocker = path.join(failed.dir, 'logs', 'positions.json');
+    mkdirSync(path.join(blocker, 'x'), { recursive: true });
+    const broken = await runCliAsync(['executor', '--replay', ...range, '--state-dir', failed.dir]);
+    expect(broken.code).not.toBe(0);
+    expect(readFileSync(path.join(failed.dir, 'logs', 'nav.jsonl'), 'utf8')).not.toBe('');
+    rmSync(blocker, { recursive: true });
+    const again = await runCliAsync(['executor', '--replay', ...range, '--state-dir', failed.dir, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ resumed: true, cycles: 2 * 24 + 1 });
+    const read = (dir: string, f: string) => readFileSync(path.join(dir, 'logs', f), 'utf8');
+    for (const f of ['orders.jsonl', 'risk_vetoes.jsonl', 'nav.jsonl', 'positions.json', 'router_health.jsonl']) expect(read(failed.dir, f), f).toBe(read(clean.dir, f));
+    // records that no commit of this state dir accounts for are someone else's: never appended to
+    mkdirSync(path.join(foreign.dir, 'logs'), { recursive: true });
+    writeFileSync(path.join(foreign.dir, 'logs', 'orders.jsonl'), read(clean.dir, 'orders.jsonl'));
+    const mixed = await runCliAsync(['executor', '--replay', ...range, '--state-dir', foreign.dir]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('already holds telemetry of another run (orders.jsonl)');
+    for (const t of [clean, failed, foreign]) t.cleanup();
+  }, 120_000);
 
   it('SIGINT finishes the cycle, flushes telemetry and exits 0; the same command then continues to the end', async () => {
     const t = tempDir();
