@@ -6,7 +6,7 @@ import { ConfigWatcher } from '../config/config-watcher.js';
 import type { RuntimeEnv } from '../config/env.js';
 import type { LoadConfigOptions, LoadedConfig } from '../config/load.js';
 import { lastClosedIndex, seriesHead } from '../domain/candle.js';
-import type { Order } from '../domain/order.js';
+import type { Balance, Order } from '../domain/order.js';
 import { timeframeMs, type Timeframe } from '../domain/timeframe.js';
 import { loadBundledInstruments } from '../market/instrument-provider.js';
 import { LiveBars } from '../market/live-bars.js';
@@ -60,7 +60,8 @@ const LiveStateSchema = z.strictObject({
   positions: z.array(z.tuple([z.string(), z.number()])),
   open_orders: z.array(z.strictObject({ id: z.string(), symbol: z.string() })),
   wallet_usd: z.number(),
-  nav_start_usd: z.number(),
+  /** The NAV of the account's first cycle (null in the starting commit a DRY-RUN writes before it). */
+  nav_start_usd: z.number().nullable(),
   journal_offset: z.number().int().nonnegative(),
   offsets: z.strictObject({ orders: z.number(), vetoes: z.number(), nav: z.number(), router_health: z.number().optional() }),
   paper: z.custom<PaperVenueState>((v) => typeof v === 'object' && v !== null).nullable(),
@@ -194,6 +195,19 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
     }
   };
 
+  /** The commit point: what this run believes (books, positions, resting orders, wallet), the streams' lengths, the paper account. */
+  const commitState = async (after: Balance): Promise<void> => {
+    const open = await env.venue.fetchOpenOrders();
+    const commit: LiveState = {
+      schema_version: 1, account: accountId, mode: env.mode, cycle, decided: Object.fromEntries(decided), kernel: kernel.state(),
+      positions: kernel.heldPositions().map((p) => [p.symbol, p.qty]), open_orders: open.map((x) => ({ id: x.clientOrderId, symbol: x.symbol })),
+      wallet_usd: after.walletBalance, nav_start_usd: navStart, journal_offset: streamSize(journalFile),
+      offsets: executorStreamOffsets(paths), paper: env.paper?.snapshot() ?? null,
+    };
+    writeJsonAtomic(stateFile, commit);
+    committedJournal = commit.journal_offset;
+  };
+
   const heartbeat = (status: 'starting' | 'running' | 'degraded' | 'stopping' | 'stopped', cycleMs: number | null, lagMs: number | null) =>
     writeHeartbeat(paths, 'executor', { ts: clock.nowMs(), status, cycle, cycle_ms: cycleMs, lag_ms: lagMs, last_error: lastError, config_fingerprint: loaded.fingerprint });
 
@@ -203,6 +217,9 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
     await env.market.syncTime();
     await env.start();
     log.info('executor.started', { venue: env.venue.id, endpoint: env.endpoint, time_offset_ms: env.market.offsetMs, config_fingerprint: loaded.fingerprint, resumed: state !== undefined });
+    // DRY-RUN from a fresh state dir: the starting state is committed before the first cycle writes anything,
+    // so a run killed in its first cycle is cut back to an empty start, as a later one is to its last commit
+    if (state === undefined && env.paper !== undefined) await commitState(await env.venue.fetchBalance());
     for (;;) {
       const cycleWatch = new Stopwatch();
       try {
@@ -288,15 +305,7 @@ async function liveHoldingLock(o: LiveOptions, env: LiveEnvironment, accountId: 
         healthLog.record(healthNow);
         healthLog.flush();
         saveRiskState(paths.riskState, risk.state);
-        const open = await env.venue.fetchOpenOrders();
-        const commit: LiveState = {
-          schema_version: 1, account: accountId, mode: env.mode, cycle, decided: Object.fromEntries(decided), kernel: kernel.state(),
-          positions: kernel.heldPositions().map((p) => [p.symbol, p.qty]), open_orders: open.map((x) => ({ id: x.clientOrderId, symbol: x.symbol })),
-          wallet_usd: after.walletBalance, nav_start_usd: navStart, journal_offset: streamSize(journalFile),
-          offsets: executorStreamOffsets(paths), paper: env.paper?.snapshot() ?? null,
-        };
-        writeJsonAtomic(stateFile, commit);
-        committedJournal = commit.journal_offset;
+        await commitState(after);
         adopted.clear();
         lastError = null;
         heartbeat('running', decisionMs ?? cycleWatch.elapsedMs(), T > 0 ? clock.nowMs() - T : null);

@@ -4,7 +4,7 @@
  * as Binance klines. The server's clock is set to a moment of that history where the strategies trade,
  * so the executor (which decides on the venue's clock) sees bars closing "now".
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -89,6 +89,34 @@ describe('live cycles against the loopback fapi', () => {
       expect(orders.records.some((o) => o.event === 'order.filled')).toBe(true);
     } finally {
       state.cleanup();
+      cfg.cleanup();
+    }
+  }, 120_000);
+
+  it('DRY-RUN: a first cycle that fails after writing orders is cut back to the starting commit; the rerun writes each order once', async () => {
+    const cfg = liveConfig(url);
+    const [clean, failed] = [tempDir(), tempDir()];
+    const env = { ENV: 'prod', ALLOW_PROD_WRITE: '', ...keys(server) };
+    try {
+      const ref = await runCliAsync(['executor', '--once', '--config-dir', cfg.dir, '--state-dir', clean.dir], env);
+      expect(ref.code, ref.stderr).toBe(0);
+      // positions.json cannot be written (a directory in its place): the first cycle has appended its orders and NAV when it fails
+      const blocker = statePaths(failed.dir).positions;
+      mkdirSync(path.join(blocker, 'x'), { recursive: true });
+      const broken = await runCliAsync(['executor', '--once', '--config-dir', cfg.dir, '--state-dir', failed.dir], env);
+      expect(broken.code).not.toBe(0);
+      const submittedIn = (dir: string) => readJsonl(statePaths(dir).orders, OrderEventRecord).records.filter((o) => o.event === 'order.submitted').map((o) => o.client_order_id);
+      expect(submittedIn(failed.dir).length).toBeGreaterThan(0);
+      rmSync(blocker, { recursive: true });
+      const again = await runCliAsync(['executor', '--once', '--config-dir', cfg.dir, '--state-dir', failed.dir], env);
+      expect(again.code, again.stderr).toBe(0);
+      const ids = submittedIn(failed.dir);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual(submittedIn(clean.dir));
+      expect(readJsonl(statePaths(failed.dir).nav, NavRecord).records).toHaveLength(1);
+    } finally {
+      clean.cleanup();
+      failed.cleanup();
       cfg.cleanup();
     }
   }, 120_000);
