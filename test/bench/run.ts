@@ -325,7 +325,8 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   const median = (xs: number[]) => quantile(xs, 0.5);
   line(`sweep of ${pairs[0]?.one.points ?? 0} points (sma-cross 4h, 11 symbols, 351,703 bars each): 1 worker, median of ${pairs.length}`, `${(median(pairs.map((p) => p.one.ms)) / 1000).toFixed(2)} s`);
   line(`sweep: ${cores} workers, median of ${pairs.length}`, `${(median(pairs.map((p) => p.all.ms)) / 1000).toFixed(2)} s`);
-  line(`sweep: ${cores} workers / 1 worker, median of the ${pairs.length} pairs (${pairs.map((p) => (p.all.ms / p.one.ms).toFixed(2)).join(' ')})`, `${median(pairs.map((p) => p.all.ms / p.one.ms)).toFixed(2)}×`, 'issue 7 target ≤ 0.6×');
+  // three decimals: the target is a bound, and two would round 0.604 down to it
+  line(`sweep: ${cores} workers / 1 worker, median of the ${pairs.length} pairs (${pairs.map((p) => (p.all.ms / p.one.ms).toFixed(3)).join(' ')})`, `${median(pairs.map((p) => p.all.ms / p.one.ms)).toFixed(3)}×`, 'issue 7 target ≤ 0.6×');
   // where the ratio's floor is: one worker already keeps more than one core busy (V8 compiles and collects
   // garbage on helper threads beside it), and every worker's isolate compiles and collects for itself
   line(`sweep: cores kept busy (CPU of every thread / the sweep's wall), median: 1 worker / ${cores} workers`, `${median(pairs.map((p) => p.one.cpuMs / p.one.wallMs)).toFixed(2)} / ${median(pairs.map((p) => p.all.cpuMs / p.all.wallMs)).toFixed(2)}`);
