@@ -177,8 +177,11 @@ export type RouteDecision =
  */
 export function decideRoute(health: RouterHealth, policy: RouterPolicyConfig, symbol: string, urgent: boolean): RouteDecision {
   const s = health.settingsOf(symbol);
+  // read on every call, not only once a symbol is bad: V8 optimises the router before any symbol is, and
+  // would throw that code away at the first bad one for a property it had never seen read here
+  const blocks = policy.bad_symbol_action === 'block' && !urgent;
   if (health.stateOf(symbol) === 'bad') {
-    if (policy.bad_symbol_action === 'block' && !urgent) return { type: 'blocked', reason: `${symbol} router health is bad` };
+    if (blocks) return { type: 'blocked', reason: `${symbol} router health is bad` };
     return { type: 'taker' };
   }
   if (urgent || s.mode === 'taker') return { type: 'taker' };
