@@ -65,9 +65,9 @@ export interface MetricsInput {
 
 /**
  * The figures of a run. Its loops are small functions of their own: called once or twice per backtest,
- * this one is never hot, and V8 optimises the loops alone (in a sweep worker, where compiles run on the
- * worker's own thread, this function with its loops inlined took two 13 ms on-stack compiles, and was
- * thrown away again when its first real run's bar length was not a whole number of ms per bar).
+ * this one does not get hot in a 64-point sweep, and V8 optimises the loops alone (in a sweep worker,
+ * where compiles run on the worker's own thread, this function with its loops inlined took two ~13 ms
+ * on-stack compiles, and was thrown away again when a real run's bar length was not a whole number of ms).
  */
 export function metricsOf(m: MetricsInput): Metrics {
   const n = m.levels.length;

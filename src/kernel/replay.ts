@@ -29,9 +29,10 @@ import { RouterHealth, type SymbolState } from '../router/router-health.js';
 
 /**
  * `cache/replay_checkpoint.json`: written atomically at the end of every cycle, after the cycle's
- * telemetry, and once before a fresh run's first cycle (cycle 0: its starting state); it is the commit point. A replay killed at any instant restarts from it: the streams are cut
- * back to the offsets it recorded (dropping what a half-done cycle appended), the paper venue, the risk
- * state and the executor's books are restored, and the next cycle runs as it would have.
+ * telemetry, and once before a fresh run's first cycle (cycle 0: its starting state); it is the commit
+ * point. A replay killed at any instant restarts from it: the streams are cut back to the offsets it
+ * recorded (dropping what a half-done cycle appended), the paper venue, the risk state and the
+ * executor's books are restored, and the next cycle runs as it would have.
  */
 const CheckpointSchema = z.strictObject({
   schema_version: z.literal(1),
