@@ -398,8 +398,10 @@ export class Kernel {
     this.positions = positions;
   }
 
-  /** Writes an order's event the first time the router reports it, and its end (cancel, expiry) after. */
-  /** Every state change of an order this kernel's router or stops placed: written, counted, watched. */
+  /**
+   * Every state change of an order this kernel's router or stops placed: watched for fills, counted, and
+   * written (its event the first time it is reported, its end — cancel, expiry — after).
+   */
   onRouted(order: Order, latencyMs: number): void {
     this.d.fills.observe(order);
     const strategy = this.strategyOfOrder.get(order.clientOrderId) ?? this.strategyOfOrder.get(order.clientOrderId.replace(/\.(\d+|t)$/, '')) ?? 'unknown';
