@@ -140,3 +140,64 @@ describe('paper venue on a live book (dry-run on live market data)', () => {
     expect(v.bookOf('BTCUSDT')?.asks[0]?.[0]).toBe(49_500.1);
   });
 });
+
+describe('paper venue order history (Binance: GET /fapi/v1/order)', () => {
+  const DAY = 86_400_000;
+  const t0 = 1_700_000_000_000;
+
+  it('answers for an order as long as Binance does: 3 days for one canceled or expired unfilled, 90 days for any; a resting order always, and 90 days after it ends', async () => {
+    const clock = new ManualClock(t0);
+    const v = paper({ clock });
+    v.setMark('BTCUSDT', 50_000);
+    await v.createOrder({ clientOrderId: 'filled', symbol: 'BTCUSDT', side: 'buy', type: 'market', qty: 0.01, reduceOnly: false });
+    await v.createOrder({ clientOrderId: 'canceled', symbol: 'BTCUSDT', side: 'buy', type: 'limit', timeInForce: 'GTC', price: 49_000, qty: 0.01, reduceOnly: false });
+    await v.cancelOrder('BTCUSDT', 'canceled');
+    await v.createOrder({ clientOrderId: 'resting', symbol: 'BTCUSDT', side: 'sell', type: 'stop_market', stopPrice: 48_000, qty: 0.01, reduceOnly: true });
+    expect(v.takeFills().map((f) => f.clientOrderId)).toEqual(['filled']);
+    const known = async () => (await Promise.all(['filled', 'canceled', 'resting'].map(async (id) => ((await v.fetchOrder('BTCUSDT', id)) === undefined ? null : id)))).filter((x) => x !== null);
+
+    clock.setMs(t0 + 3 * DAY);
+    expect(await known()).toEqual(['filled', 'canceled', 'resting']);
+    clock.setMs(t0 + 3 * DAY + 1);
+    expect(await known()).toEqual(['filled', 'resting']);
+    // a canceled order the venue forgot is unknown to a cancel too (-2011), as on Binance
+    expect((await v.cancelOrder('BTCUSDT', 'canceled')).reject?.code).toBe(-2011);
+    clock.setMs(t0 + 90 * DAY + 1);
+    expect(await known()).toEqual(['resting']);
+    expect((await v.fetchOpenOrders()).map((o) => o.clientOrderId)).toEqual(['resting']);
+    // and the resting stop still works
+    v.onBar({ ...bar(49_000, 49_000, 47_000, 47_500), openTimeMs: t0 + 90 * DAY });
+    expect(v.takeFills().map((f) => f.clientOrderId)).toEqual(['resting']);
+    const ended = (await v.fetchOrder('BTCUSDT', 'resting'))?.updatedMs ?? Number.NaN;
+    expect(ended).toBe(t0 + 90 * DAY + 1);
+    clock.setMs(ended + 90 * DAY);
+    expect((await v.fetchOrder('BTCUSDT', 'resting'))?.status).toBe('filled');
+    expect(v.snapshot().orders.map((o) => o.clientOrderId)).toEqual(['resting']);
+    clock.setMs(ended + 90 * DAY + 1);
+    expect(await v.fetchOrder('BTCUSDT', 'resting')).toBeUndefined();
+    expect(v.snapshot().orders).toEqual([]);
+  });
+
+  it('keeps its memory and its snapshots bounded: a DRY-RUN executor trading for a year carries 90 days of orders', async () => {
+    const clock = new ManualClock(t0);
+    const v = paper({ clock, startingBalanceUsd: 1_000_000 });
+    v.setMark('BTCUSDT', 50_000);
+    for (let d = 0; d < 365; d++) {
+      clock.setMs(t0 + d * DAY);
+      await v.createOrder({ clientOrderId: `e${d}`, symbol: 'BTCUSDT', side: d % 2 === 0 ? 'buy' : 'sell', type: 'market', qty: 0.01, reduceOnly: false });
+      await v.createOrder({ clientOrderId: `m${d}`, symbol: 'BTCUSDT', side: 'buy', type: 'limit', timeInForce: 'GTC', price: 49_000, qty: 0.01, reduceOnly: false });
+      await v.cancelOrder('BTCUSDT', `m${d}`);
+    }
+    const ids = v.snapshot().orders.map((o) => o.clientOrderId);
+    // on day 364: the fills of the last 90 days (days 274–364) and the cancels of the last 3 (days 361–364)
+    expect(ids.filter((id) => id.startsWith('e'))).toEqual(Array.from({ length: 91 }, (_, k) => `e${274 + k}`));
+    expect(ids.filter((id) => id.startsWith('m'))).toEqual(['m361', 'm362', 'm363', 'm364']);
+    // a venue restored from that snapshot answers as the one that made it
+    const w = paper({ clock, startingBalanceUsd: 1_000_000 });
+    w.restore(v.snapshot());
+    expect(await w.fetchOrder('BTCUSDT', 'm361')).toMatchObject({ status: 'canceled', filledQty: 0 });
+    clock.setMs(t0 + 364 * DAY + 1);
+    expect(await w.fetchOrder('BTCUSDT', 'm361')).toBeUndefined();
+    expect(w.snapshot().orders.map((o) => o.clientOrderId)).not.toContain('m361');
+  });
+});

@@ -54,6 +54,15 @@ export interface PaperVenueState {
 const FIRST_ORDER_ID = 2n ** 53n + 1n;
 
 /**
+ * How long the venue answers for an order, as Binance's order query does (GET /fapi/v1/order): not for one
+ * that ended canceled or expired without a fill and was created more than 3 days ago, nor for one created
+ * more than 90 days ago. Resting orders are always kept, and the 90 days of one that rested longer run from
+ * when it ended (a stop that fills after resting for months can still be read, with its fill).
+ */
+const FORGET_AFTER_MS = 90 * 86_400_000;
+const FORGET_UNFILLED_AFTER_MS = 3 * 86_400_000;
+
+/**
  * The simulated venue, the embedded default. Binance USD-M rules: exchange filters with the
  * reduce-only exemption from MIN_NOTIONAL, post-only rejection, maker/taker fees, isolated margin,
  * funding, liquidation at maintenance margin by the leverage brackets. Fill assumptions are stated on
@@ -65,7 +74,10 @@ export class PaperVenue implements Venue {
     market: true, limit: true, postOnly: true, ioc: true, stopMarket: true, takeProfitMarket: true, reduceOnly: true, amend: false, fundingHistory: true,
   };
   readonly account: PaperAccount;
+  /** Every order the venue still answers for, by client id, in the order they were created. */
   private readonly orders = new Map<string, Mutable<Order>>();
+  /** Those that ended canceled or expired without a fill, in the order they ended: forgotten after 3 days. */
+  private readonly unfilledDone = new Map<string, Mutable<Order>>();
   /** The orders still open (new or partially filled), by client id: what a bar can reach. */
   private readonly open = new Map<string, Mutable<Order>>();
   /** How many of them rest on each symbol. */
@@ -84,6 +96,7 @@ export class PaperVenue implements Venue {
 
   /** The venue's whole state as plain data (books and undelivered fills excluded: they live within a cycle). */
   snapshot(): PaperVenueState {
+    this.forgetOld(this.o.clock.nowMs());
     return { account: this.account.snapshot(), orders: [...this.orders.values()].map(copyOf), leverage: [...this.leverage], nextOrderId: String(this.nextOrderId) };
   }
 
@@ -91,12 +104,14 @@ export class PaperVenue implements Venue {
   restore(state: PaperVenueState): void {
     this.account.restore(state.account);
     this.orders.clear();
+    this.unfilledDone.clear();
     this.open.clear();
     this.openCount.clear();
     for (const o of state.orders) {
       const copy = copyOf(o);
       this.orders.set(o.clientOrderId, copy);
       if (isOpen(copy)) this.markOpen(copy);
+      else if (endedUnfilled(copy)) this.unfilledDone.set(copy.clientOrderId, copy);
     }
     this.leverage.clear();
     for (const [k, v] of state.leverage) this.leverage.set(k, v);
@@ -234,6 +249,7 @@ export class PaperVenue implements Venue {
 
   async createOrder(cmd: SubmitOrder): Promise<Order> {
     const now = this.o.clock.nowMs();
+    this.forgetOld(now);
     if (this.orders.has(cmd.clientOrderId)) return this.rejected(cmd, Rejects.duplicateClientId, now);
     const inst = this.o.instruments.get(cmd.symbol);
     if (inst === undefined) return this.rejected(cmd, Rejects.invalidSymbol, now);
@@ -264,7 +280,7 @@ export class PaperVenue implements Venue {
 
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
     const now = this.o.clock.nowMs();
-    const order = this.orders.get(clientOrderId);
+    const order = this.answersFor(clientOrderId, now);
     if (order === undefined || order.symbol !== symbol || !isOpen(order)) {
       const copy = copyOf(order ?? unknownOrder(symbol, clientOrderId, Rejects.unknownOrder, now));
       copy.reject = Rejects.unknownOrder;
@@ -275,8 +291,34 @@ export class PaperVenue implements Venue {
   }
 
   async fetchOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
-    const order = this.orders.get(clientOrderId);
+    const order = this.answersFor(clientOrderId, this.o.clock.nowMs());
     return order !== undefined && order.symbol === symbol ? copyOf(order) : undefined;
+  }
+
+  /** The order of that client id, unless the venue no longer answers for it (see FORGET_AFTER_MS). */
+  private answersFor(clientOrderId: string, now: number): Mutable<Order> | undefined {
+    const order = this.orders.get(clientOrderId);
+    if (order === undefined || isOpen(order)) return order;
+    return order.updatedMs + FORGET_AFTER_MS < now || (endedUnfilled(order) && order.createdMs + FORGET_UNFILLED_AFTER_MS < now) ? undefined : order;
+  }
+
+  /**
+   * Drops the orders the venue no longer answers for, oldest first, so that the venue's memory and its
+   * snapshots (a DRY-RUN executor's state, a replay's checkpoint) stay bounded however long it runs. The
+   * lookups above apply the rule exactly; this only frees what it can reach from the oldest end.
+   */
+  private forgetOld(now: number): void {
+    for (const [id, o] of this.unfilledDone) {
+      if (o.createdMs + FORGET_UNFILLED_AFTER_MS >= now) break;
+      this.unfilledDone.delete(id);
+      this.orders.delete(id);
+    }
+    for (const [id, o] of this.orders) {
+      if (o.createdMs + FORGET_AFTER_MS >= now) break;
+      if (isOpen(o) || o.updatedMs + FORGET_AFTER_MS >= now) continue;
+      this.orders.delete(id);
+      this.unfilledDone.delete(id);
+    }
   }
 
   async fetchOpenOrders(symbol?: string): Promise<Order[]> {
@@ -464,6 +506,7 @@ export class PaperVenue implements Venue {
     order.status = order.filledQty >= order.qty ? 'filled' : status;
     order.updatedMs = this.o.clock.nowMs();
     this.markClosed(order);
+    if (endedUnfilled(order)) this.unfilledDone.set(order.clientOrderId, order);
   }
 
   private markOpen(order: Mutable<Order>): void {
@@ -485,4 +528,9 @@ export class PaperVenue implements Venue {
 
 function isOpen(o: Order): boolean {
   return o.status === 'new' || o.status === 'partially_filled';
+}
+
+/** Canceled or expired without a fill: the orders Binance forgets after 3 days. */
+function endedUnfilled(o: Order): boolean {
+  return o.filledQty === 0 && (o.status === 'canceled' || o.status === 'expired');
 }
