@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { RiskStateSchema } from '../risk/risk-state.js';
 import { blend, type BlendedFund } from './fund.js';
 import { readJsonSnapshot } from '../telemetry/atomic-json.js';
-import { readJsonl } from '../telemetry/jsonl-reader.js';
+import { readJsonl, readJsonlTail } from '../telemetry/jsonl-reader.js';
 import { HeartbeatSnapshot } from '../telemetry/records/heartbeat.js';
 import { NavRecord } from '../telemetry/records/nav.js';
 import { OrderEventRecord } from '../telemetry/records/order-event.js';
@@ -133,11 +133,7 @@ export function accountView(root: string): AccountView | undefined {
   for (const o of orders.records) orderCounts[o.event] = (orderCounts[o.event] ?? 0) + 1;
   const vetoCounts: Record<string, number> = {};
   for (const v of vetoes.records) for (const r of v.reasons) vetoCounts[r] = (vetoCounts[r] ?? 0) + 1;
-  const heartbeats: Record<string, z.infer<typeof HeartbeatSnapshot>> = {};
-  for (const service of ['executor', 'sync']) {
-    const hb = readSnapshot(p.heartbeat(service), HeartbeatSnapshot);
-    if (hb !== null) heartbeats[service] = hb;
-  }
+  const heartbeats = heartbeatsOf(p);
   return {
     account,
     nav: nav.records.map((n) => [n.ts, n.nav_usd]),
@@ -154,6 +150,34 @@ export function accountView(root: string): AccountView | undefined {
     badLines: nav.badLines.length + orders.badLines.length + vetoes.badLines.length,
     risk: riskOf(p.riskState),
   };
+}
+
+/** What `hedge status` reads of an account: the snapshots and the newest records of its streams. */
+export type StatusInputs = Pick<AccountView, 'account' | 'heartbeats' | 'lastNav' | 'positions' | 'routerHealth' | 'recentVetoes'>;
+
+/**
+ * An account root's status inputs, read off the end of its streams (the last NAV record, the vetoes of the
+ * newest record's last 24 h), not the whole of them: `hedge status` costs the same after a year of cycles
+ * as after a day. `undefined` when the root holds no telemetry (as `accountView`).
+ */
+export function statusInputsOf(root: string): StatusInputs | undefined {
+  const p = statePaths(root);
+  const newestOnly = <T>(record: T, newest: T) => record === newest;
+  const lastNav = readJsonlTail(p.nav, NavRecord, newestOnly)[0] ?? null;
+  const positions = readSnapshot(p.positions, PositionsSnapshot);
+  const account = positions?.account ?? lastNav?.account ?? readJsonlTail(p.orders, OrderEventRecord, newestOnly)[0]?.account;
+  if (account === undefined) return undefined;
+  const recentVetoes = readJsonlTail(p.vetoes, VetoRecord, (v, newest) => v.ts > newest.ts - 86_400_000);
+  return { account, heartbeats: heartbeatsOf(p), lastNav, positions, routerHealth: readSnapshot(p.routerHealth, RouterHealthSnapshot), recentVetoes };
+}
+
+function heartbeatsOf(p: ReturnType<typeof statePaths>): Record<string, z.infer<typeof HeartbeatSnapshot>> {
+  const heartbeats: Record<string, z.infer<typeof HeartbeatSnapshot>> = {};
+  for (const service of ['executor', 'sync']) {
+    const hb = readSnapshot(p.heartbeat(service), HeartbeatSnapshot);
+    if (hb !== null) heartbeats[service] = hb;
+  }
+  return heartbeats;
 }
 
 function strategySeries(records: readonly z.infer<typeof NavRecord>[]): Record<string, [number, number][]> {

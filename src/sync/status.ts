@@ -1,4 +1,5 @@
-import { buildDashboardData, type AccountView } from '../dashboard/model.js';
+import { statusInputsOf, type StatusInputs } from '../dashboard/model.js';
+import { accountRoots } from '../telemetry/state-paths.js';
 
 /** Ages past which `hedge status` calls a figure stale, in seconds. */
 export interface StatusThresholds {
@@ -23,14 +24,18 @@ export interface AccountStatus {
 
 /**
  * The health of every account of a state dir, from the files the services write: executor heartbeat
- * age, sync heartbeat age and lag, NAV freshness, router states and offsets, recent gate outcomes.
+ * age, sync heartbeat age and lag, NAV freshness, router states and offsets, recent gate outcomes. The
+ * streams are read from their end, as far back as the figures need.
  */
 export function readStatus(stateDir: string, nowMs: number, t: StatusThresholds): AccountStatus[] {
-  return buildDashboardData(stateDir, nowMs).accounts.map((a) => statusOf(a, nowMs, t));
+  return accountRoots(stateDir).flatMap((root) => {
+    const a = statusInputsOf(root);
+    return a === undefined ? [] : [statusOf(a, nowMs, t)];
+  });
 }
 
 /** The health of one account's telemetry (as `readStatus` gives it for each account of a state dir). */
-export function statusOf(a: AccountView, nowMs: number, t: StatusThresholds): AccountStatus {
+export function statusOf(a: StatusInputs, nowMs: number, t: StatusThresholds): AccountStatus {
   const problems: string[] = [];
   const age = (ts: number) => Math.max(0, (nowMs - ts) / 1000);
   const ex = a.heartbeats['executor'];

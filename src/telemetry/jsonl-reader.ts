@@ -76,3 +76,80 @@ export function parseJsonlBuffer<S extends z.ZodType>(buf: Buffer, baseOffset: n
   const tornTail = start < buf.length ? { offset: baseOffset + start, bytes: buf.length - start } : null;
   return { records, endOffset: baseOffset + start, tornTail, badLines };
 }
+
+/**
+ * The newest records of a JSON Lines stream, read backwards from its end a chunk at a time, for a reader
+ * that needs the last records of a stream that grows for months (a 60-s executor loop appends ~525,000
+ * NAV records a year) and not the rest. Records come newest first to `keep(record, newest)`; reading stops
+ * at the first it does not keep (that one is left out) or at the start of the file. A last line without
+ * its newline (a write in progress) and lines that do not parse or validate are skipped. Returns the kept
+ * records oldest first, as `readJsonl` would list them. A missing file reads as empty.
+ */
+export function readJsonlTail<S extends z.ZodType>(file: string, schema: S, keep: (record: z.infer<S>, newest: z.infer<S>) => boolean, chunkBytes = 1 << 16): z.infer<S>[] {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new StorageError(file, `cannot read: ${(err as Error).message}`, { cause: err });
+  }
+  const kept: z.infer<S>[] = [];
+  try {
+    let pos = fstatSync(fd).size;
+    // bytes after `pos` not yet parsed: the end of a line whose start lies before `pos`
+    let carry = Buffer.alloc(0);
+    let seenEnd = false;
+    while (pos > 0) {
+      const start = Math.max(0, pos - chunkBytes);
+      const buf = Buffer.alloc(pos - start);
+      let got = 0;
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, start + got);
+        if (n === 0) throw new StorageError(file, 'shrank while being read');
+        got += n;
+      }
+      pos = start;
+      let data = carry.length === 0 ? buf : Buffer.concat([buf, carry]);
+      if (!seenEnd) {
+        // what follows the last newline is a line still being written: not a record yet
+        const nl = data.lastIndexOf(10);
+        if (nl < 0) {
+          carry = data;
+          continue;
+        }
+        data = data.subarray(0, nl + 1);
+        seenEnd = true;
+      }
+      // data ends with a newline; each line ends at one, and starts after the one before (or at byte 0)
+      let end = data.length - 1;
+      for (;;) {
+        const nl = end > 0 ? data.lastIndexOf(10, end - 1) : -1;
+        if (nl < 0 && pos > 0) {
+          carry = data.subarray(0, end + 1);
+          break;
+        }
+        const text = data.toString('utf8', nl + 1, end);
+        if (text.trim().length > 0) {
+          let value: unknown;
+          let valid = true;
+          try {
+            value = JSON.parse(text) as unknown;
+          } catch {
+            valid = false;
+          }
+          const r = valid ? schema.safeParse(value) : undefined;
+          if (r?.success === true) {
+            const record = r.data as z.infer<S>;
+            if (!keep(record, kept[0] ?? record)) return kept.reverse();
+            kept.push(record);
+          }
+        }
+        if (nl < 0) break;
+        end = nl;
+      }
+    }
+    return kept.reverse();
+  } finally {
+    closeSync(fd);
+  }
+}

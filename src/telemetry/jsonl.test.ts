@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tempDir } from '../../test/support/config-copy.js';
-import { readJsonl } from './jsonl-reader.js';
+import { readJsonl, readJsonlTail } from './jsonl-reader.js';
 import { JsonlWriter } from './jsonl-writer.js';
 
 const Rec = z.strictObject({ n: z.number() });
@@ -84,6 +84,54 @@ describe('JsonlWriter and readJsonl', () => {
     const w = new JsonlWriter(path.join(t.dir, 'x.jsonl'));
     expect(() => w.appendLine('{"a":1}\n{"b":2}')).toThrow(/newline/);
     w.close();
+    t.cleanup();
+  });
+});
+
+describe('readJsonlTail', () => {
+  const Ts = z.strictObject({ ts: z.number(), s: z.string() });
+  const everyChunk = [1, 2, 3, 7, 16, 64, 1 << 16];
+
+  it('gives what readJsonl gives of the newest records, for any chunk size: torn tail, bad, blank and multi-byte lines', () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 's.jsonl');
+    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ ts: i * 10, s: i % 5 === 0 ? 'é€😀'.repeat(i % 3) : `r${i}` }));
+    lines[7] = '{"ts": 70';
+    lines[12] = '{"ts":120,"s":1}';
+    lines[20] = '';
+    writeFileSync(file, `${lines.join('\n')}\n{"ts":400,"s":"torn`);
+    const all = readJsonl(file, Ts).records;
+    expect(all).toHaveLength(37);
+    for (const chunk of everyChunk) {
+      expect(readJsonlTail(file, Ts, () => true, chunk)).toEqual(all);
+      expect(readJsonlTail(file, Ts, (r, newest) => r === newest, chunk)).toEqual(all.slice(-1));
+      expect(readJsonlTail(file, Ts, (r, newest) => r.ts > newest.ts - 100, chunk)).toEqual(all.filter((r) => r.ts > 390 - 100));
+    }
+    t.cleanup();
+  });
+
+  it('reads only the end of a long stream', () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 'nav.jsonl');
+    writeFileSync(file, Array.from({ length: 200_000 }, (_, i) => `${JSON.stringify({ ts: i, s: 'x'.repeat(40) })}\n`).join(''));
+    // the records it looks at: the three it keeps and the one that stops it, of 200,000
+    let seen = 0;
+    const tail = readJsonlTail(file, Ts, (r, newest) => {
+      seen++;
+      return r.ts > newest.ts - 3;
+    });
+    expect(tail.map((r) => r.ts)).toEqual([199_997, 199_998, 199_999]);
+    expect(seen).toBe(4);
+    t.cleanup();
+  });
+
+  it('reads a missing file, an empty one and one torn line as no records', () => {
+    const t = tempDir();
+    expect(readJsonlTail(path.join(t.dir, 'none.jsonl'), Ts, () => true)).toEqual([]);
+    writeFileSync(path.join(t.dir, 'empty.jsonl'), '');
+    expect(readJsonlTail(path.join(t.dir, 'empty.jsonl'), Ts, () => true)).toEqual([]);
+    writeFileSync(path.join(t.dir, 'torn.jsonl'), '{"ts":1,"s":"a"}');
+    expect(readJsonlTail(path.join(t.dir, 'torn.jsonl'), Ts, () => true)).toEqual([]);
     t.cleanup();
   });
 });

@@ -264,6 +264,34 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
     await browser.close();
   }
   line('dashboard page open in headless Chromium until every chart is drawn, median of 5', `${(quantile(opens, 0.5) / 1000).toFixed(2)} s`, 'issue 9 target ≤ 1.5 s');
+
+  // hedge status on that state dir once a 60-s executor loop has run on it for 90 days more (a NAV record
+  // and a veto a cycle): it reads the streams' ends, so it costs what it cost on the year of replay
+  const { appendFileSync } = await import('node:fs');
+  const status = () => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, ['--require', path.join(dir, 'rss.cjs'), bin, 'status', '--state-dir', dir, '--json'], { encoding: 'utf8', cwd: packageRoot });
+    if (r.status !== 0 && r.status !== 3) throw new TypeError(`hedge status exited ${r.status}: ${r.stderr}`);
+    return { ms: performance.now() - t, rssMb: Number(readFileSync(path.join(dir, 'rss.txt'), 'utf8')) / 1024 };
+  };
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(path.join(dir, 'rss.cjs'), `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'rss.txt'))}, String(process.resourceUsage().maxRSS)));\n`);
+  const before = [status(), status(), status()];
+  const lastOf = (file: string) => JSON.parse(readFileSync(file, 'utf8').trimEnd().split('\n').at(-1) ?? '{}') as { ts: number };
+  const cycles = 90 * 1_440;
+  for (const name of ['nav.jsonl', 'risk_vetoes.jsonl']) {
+    const file = path.join(dir, 'logs', name);
+    const last = lastOf(file);
+    for (let from = 1; from <= cycles; from += 10_000) {
+      const lines: string[] = [];
+      for (let i = from; i < Math.min(cycles + 1, from + 10_000); i++) lines.push(JSON.stringify({ ...last, ts: last.ts + i * 60_000 }));
+      appendFileSync(file, `${lines.join('\n')}\n`);
+    }
+  }
+  const streamsMb = ['nav.jsonl', 'risk_vetoes.jsonl', 'orders.jsonl'].reduce((a, n) => a + statSync(path.join(dir, 'logs', n)).size, 0) / 2 ** 20;
+  const after = [status(), status(), status()];
+  line('hedge status on the year of replay: CLI process wall time / peak RSS, median of 3', `${(quantile(before.map((r) => r.ms), 0.5) / 1000).toFixed(2)} s / ${quantile(before.map((r) => r.rssMb), 0.5).toFixed(0)} MB`);
+  line(`hedge status after 90 days more of a 60-s loop (+${cycles} NAV and veto records, streams ${streamsMb.toFixed(0)} MB), median of 3`, `${(quantile(after.map((r) => r.ms), 0.5) / 1000).toFixed(2)} s / ${quantile(after.map((r) => r.rssMb), 0.5).toFixed(0)} MB`);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -2,7 +2,9 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { defaultConfigDir } from '../../src/core/paths.js';
+import { buildDashboardData } from '../../src/dashboard/model.js';
 import { runReplay } from '../../src/kernel/replay.js';
+import { readStatus, statusOf } from '../../src/sync/status.js';
 import { statePaths } from '../../src/telemetry/state-paths.js';
 import { runCliAsync } from '../support/cli.js';
 import { tempDir } from '../support/config-copy.js';
@@ -30,6 +32,16 @@ describe('hedge status', () => {
     expect(r.ok).toBe(true);
     expect(r.accounts[0]).toMatchObject({ account: 'paper-main', problems: [], sync: { lagMs: 120 } });
     expect(Object.keys(r.accounts[0]?.router.offsetsBps ?? {}).length).toBeGreaterThan(0);
+
+    // read off the end of the streams, the figures are those of the whole files folded as the dashboard folds them
+    const thresholds = { executorS: 180, syncS: 60, navS: 7_200 };
+    const folded = buildDashboardData(t.dir, now).accounts.map((a) => statusOf(a, now, thresholds));
+    expect(readStatus(t.dir, now, thresholds)).toEqual(folded);
+    expect(Object.keys(folded[0]?.recentVetoes ?? {}).length).toBeGreaterThan(0);
+    // and the vetoes of the last 24 h are all counted, not only the newest 1,000 records
+    const veto = JSON.parse(readFileSync(p.vetoes, 'utf8').trim().split('\n').at(-1) ?? '{}') as { ts: number };
+    appendFileSync(p.vetoes, Array.from({ length: 1_500 }, (_, i) => `${JSON.stringify({ ...veto, ts: veto.ts + 1 + i, reasons: ['order_rate'] })}\n`).join(''));
+    expect(readStatus(t.dir, now, thresholds)[0]?.recentVetoes['order_rate']).toBeGreaterThanOrEqual(1_500);
     t.cleanup();
   }, 120_000);
 });
