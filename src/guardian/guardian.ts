@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,10 +9,15 @@ import { ActionError, errorMessage, HedgeError } from '../core/errors.js';
 import { acquireInstanceLock, instanceLockFile, pidAlive } from '../core/instance-lock.js';
 import type { ConfigSet } from '../config/files.js';
 import type { GuardianCheck, GuardianConfig, Playbook } from '../config/schemas/guardian.js';
-import { accountView, type AccountView } from '../dashboard/model.js';
+import { readSnapshot, type AccountView } from '../dashboard/model.js';
 import { engageKillSwitch } from '../risk/kill-switch.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
+import { readJsonl, readJsonlTail } from '../telemetry/jsonl-reader.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
+import { HeartbeatSnapshot } from '../telemetry/records/heartbeat.js';
+import { NavRecord } from '../telemetry/records/nav.js';
+import { OrderEventRecord } from '../telemetry/records/order-event.js';
+import { PositionsSnapshot } from '../telemetry/records/positions.js';
 import type { Logger } from '../telemetry/logger.js';
 import { writeHeartbeat } from '../telemetry/heartbeat.js';
 import { accountRoots, statePaths } from '../telemetry/state-paths.js';
@@ -27,8 +32,18 @@ export interface CheckResult {
   readonly value: number | null;
 }
 
+/** What the checks read of one account. */
+export interface GuardianView {
+  readonly account: string;
+  readonly heartbeats: AccountView['heartbeats'];
+  /** The NAV log's high-water mark and its last NAV; null without a NAV record. */
+  readonly nav: { readonly hwm: number; readonly last: number } | null;
+  /** The order events of the longest `venue_errors` window before now, oldest first. */
+  readonly recentOrders: readonly AccountView['recentOrders'][number][];
+}
+
 /** Judges one account's telemetry by a playbook's check, at `nowMs`. */
-export function runCheck(check: GuardianCheck, a: AccountView, nowMs: number): CheckResult {
+export function runCheck(check: GuardianCheck, a: GuardianView, nowMs: number): CheckResult {
   const ageS = (ts: number) => Math.max(0, (nowMs - ts) / 1000);
   switch (check.type) {
     case 'executor_stale': {
@@ -50,10 +65,8 @@ export function runCheck(check: GuardianCheck, a: AccountView, nowMs: number): C
       return { fired: age > check.max_age_s, message: `sync heartbeat is ${age.toFixed(0)} s old (limit ${check.max_age_s} s)`, value: age };
     }
     case 'drawdown': {
-      let hwm = Number.NEGATIVE_INFINITY;
-      for (const [, nav] of a.nav) hwm = Math.max(hwm, nav);
-      const last = a.nav.at(-1)?.[1];
-      if (last === undefined || !(hwm > 0)) return { fired: false, message: 'no NAV record', value: null };
+      if (a.nav === null || !(a.nav.hwm > 0)) return { fired: false, message: 'no NAV record', value: null };
+      const { hwm, last } = a.nav;
       const dd = (100 * (hwm - last)) / hwm;
       return { fired: dd >= check.max_pct, message: `drawdown ${dd.toFixed(2)}% from the high-water mark ${hwm.toFixed(2)} USD (limit ${check.max_pct}%)`, value: dd };
     }
@@ -85,6 +98,18 @@ export interface GuardianState {
   readonly schema_version: 1;
   /** By `<playbook>|<account>`: when it acted (the last hour's), whether it is firing, and what was last recorded. */
   readonly keys: Record<string, { acted_ms: number[]; firing: boolean; last_outcome: GuardianActionRecord['outcome'] | null }>;
+  /** By account root (relative to the state dir): the NAV log folded so far, so that a pass reads only what was appended since. */
+  nav_folds?: Record<string, NavFold>;
+}
+
+/** The NAV log of an account folded up to `offset` (a complete line's end). */
+interface NavFold {
+  readonly offset: number;
+  /** The bytes before `offset` (up to 64, hex): the file still holds them there unless it was rewritten (a replay's restart cuts it back). */
+  readonly before: string;
+  readonly hwm: number | null;
+  readonly last: number | null;
+  readonly account: string | null;
 }
 
 export interface GuardianOptions {
@@ -172,10 +197,14 @@ export async function runGuardian(o: GuardianOptions): Promise<GuardianSummary> 
     return done;
   };
 
+  // the venue_errors checks look back this far
+  const ordersWindowMs = Math.max(0, ...g.playbooks.map((p) => (p.enabled && p.check.type === 'venue_errors' ? p.check.window_s * 1000 : 0)));
   const pass = async () => {
     const T = o.clock.nowMs();
+    const folds = (state.nav_folds ??= {});
     for (const root of accountRoots(o.stateDir)) {
-      const view = accountView(root);
+      const rootKey = path.relative(o.stateDir, root) || '.';
+      const view = guardianView(root, folds, rootKey, T - ordersWindowMs);
       if (view === undefined) continue;
       for (const p of g.playbooks) {
         if (!p.enabled) continue;
@@ -246,6 +275,60 @@ export async function runGuardian(o: GuardianOptions): Promise<GuardianSummary> 
   }
   log.info('guardian.finished', { passes, ...counts });
   return { passes, ...counts, stopped };
+}
+
+/**
+ * What the checks read of an account root, or `undefined` when it holds no telemetry: its heartbeats, its
+ * NAV log folded from where the last pass stopped (`folds`, kept in the guardian's state), and the order
+ * events since `ordersSinceMs` read off the end of the stream. A pass costs what was appended since the last,
+ * not the months of telemetry behind it.
+ */
+function guardianView(root: string, folds: Record<string, NavFold>, rootKey: string, ordersSinceMs: number): GuardianView | undefined {
+  const p = statePaths(root);
+  const fold = foldNav(p.nav, folds[rootKey]);
+  folds[rootKey] = fold;
+  const account =
+    readSnapshot(p.positions, PositionsSnapshot)?.account ?? fold.account ?? readJsonlTail(p.orders, OrderEventRecord, (r, newest) => r === newest)[0]?.account;
+  if (account === undefined) return undefined;
+  const heartbeats: Record<string, AccountView['heartbeats'][string]> = {};
+  for (const service of ['executor', 'sync']) {
+    const hb = readSnapshot(p.heartbeat(service), HeartbeatSnapshot);
+    if (hb !== null) heartbeats[service] = hb;
+  }
+  const nav = fold.hwm === null || fold.last === null ? null : { hwm: fold.hwm, last: fold.last };
+  return { account, heartbeats, nav, recentOrders: readJsonlTail(p.orders, OrderEventRecord, (r) => r.ts > ordersSinceMs) };
+}
+
+/** Folds the NAV records appended to `file` since `prev` (all of them when the file was rewritten since, or is new). */
+function foldNav(file: string, prev: NavFold | undefined): NavFold {
+  const resume = prev !== undefined && prev.offset > 0 && bytesBefore(file, prev.offset) === prev.before;
+  let hwm = resume ? prev.hwm : null;
+  let last = resume ? prev.last : null;
+  let account = resume ? prev.account : null;
+  const r = readJsonl(file, NavRecord, resume ? prev.offset : 0);
+  for (const n of r.records) {
+    hwm = hwm === null ? n.nav_usd : Math.max(hwm, n.nav_usd);
+    last = n.nav_usd;
+    account = n.account;
+  }
+  return { offset: r.endOffset, before: bytesBefore(file, r.endOffset), hwm, last, account };
+}
+
+/** Up to 64 bytes of `file` before `offset`, hex; '' when the file is missing or shorter. */
+function bytesBefore(file: string, offset: number): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const n = Math.min(64, offset);
+    const buf = Buffer.alloc(n);
+    return readSync(fd, buf, 0, n, offset - n) === n ? buf.toString('hex') : '';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function loadState(file: string): GuardianState {

@@ -136,6 +136,35 @@ describe('hedge guardian: playbooks, cooldowns, rate limits, records', () => {
   });
 });
 
+describe('hedge guardian: a pass reads what was appended since the last', () => {
+  it('folds the NAV log from where the last pass stopped (across processes), and folds it again when it was rewritten', async () => {
+    const t = stateDirCopy();
+    const navFile = path.join(t.dir, 'logs', 'nav.jsonl');
+    const navs = lines<{ ts: number; nav_usd: number }>(navFile);
+    const hwm = Math.max(...navs.map((n) => n.nav_usd));
+    const last = navs.at(-1) as { ts: number; nav_usd: number };
+    const { cfg, config, configFile } = withGuardian({ playbooks: [{ id: 'dd', check: { type: 'drawdown', max_pct: 25 }, actions: [{ type: 'alert', severity: 'critical' }] }] });
+    const pass = (T: number) => runGuardian({ stateDir: t.dir, config, configFile, nodeId: 'node-1', once: true, clock: new ManualClock(T), log: quietLog() });
+    const dd = () => lines<GuardianActionRecord>(path.join(t.dir, 'logs', 'guardian_actions.jsonl')).filter((r) => r.playbook === 'dd').map((r) => [r.outcome, Math.round(r.value ?? -1)]);
+    expect(await pass(last.ts + 60_000)).toMatchObject({ fired: 0 });
+
+    // everything the first pass folded made unreadable, all but its last 64 bytes (what the guardian checks
+    // is still there): a pass that read the log again would find no NAV record; this one finds the drawdown
+    const folded = readFileSync(navFile);
+    writeFileSync(navFile, Buffer.concat([Buffer.alloc(folded.length - 64, 0x20), folded.subarray(folded.length - 64)]));
+    appendFileSync(navFile, `${JSON.stringify({ ...last, ts: last.ts + 120_000, nav_usd: hwm * 0.7 })}\n`);
+    expect(await pass(last.ts + 180_000)).toMatchObject({ fired: 1, acted: 1 });
+    expect(dd()).toEqual([['acted', 30]]);
+
+    // a log rewritten (a replay restarted cuts it back) is folded again from its start: a 1 % drawdown clears
+    writeFileSync(navFile, [1_000, 990].map((nav, i) => `${JSON.stringify({ ...last, ts: last.ts + 240_000 + i, nav_usd: nav })}\n`).join(''));
+    expect(await pass(last.ts + 300_000)).toMatchObject({ fired: 0 });
+    expect(dd()).toEqual([['acted', 30], ['cleared', 1]]);
+    t.cleanup();
+    cfg.cleanup();
+  });
+});
+
 describe('alert sinks', () => {
   it('webhook: Slack, Discord, Telegram and JSON bodies to a loopback receiver; 5xx retried, 4xx final; the secret URL appears nowhere', async () => {
     const rx = await receiver([503]); // the first POST meets a 503
