@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { RiskStateSchema } from '../risk/risk-state.js';
 import { blend, type BlendedFund } from './fund.js';
 import { readJsonSnapshot } from '../telemetry/atomic-json.js';
-import { readJsonl, readJsonlTail } from '../telemetry/jsonl-reader.js';
+import { newestOnly, readJsonl, readJsonlTail } from '../telemetry/jsonl-reader.js';
 import { HeartbeatSnapshot } from '../telemetry/records/heartbeat.js';
 import { NavRecord } from '../telemetry/records/nav.js';
 import { OrderEventRecord } from '../telemetry/records/order-event.js';
@@ -162,7 +162,6 @@ export type StatusInputs = Pick<AccountView, 'account' | 'heartbeats' | 'lastNav
  */
 export function statusInputsOf(root: string): StatusInputs | undefined {
   const p = statePaths(root);
-  const newestOnly = <T>(record: T, newest: T) => record === newest;
   const lastNav = readJsonlTail(p.nav, NavRecord, newestOnly)[0] ?? null;
   const positions = readSnapshot(p.positions, PositionsSnapshot);
   const account = positions?.account ?? lastNav?.account ?? readJsonlTail(p.orders, OrderEventRecord, newestOnly)[0]?.account;
@@ -171,7 +170,8 @@ export function statusInputsOf(root: string): StatusInputs | undefined {
   return { account, heartbeats: heartbeatsOf(p), lastNav, positions, routerHealth: readSnapshot(p.routerHealth, RouterHealthSnapshot), recentVetoes };
 }
 
-function heartbeatsOf(p: ReturnType<typeof statePaths>): Record<string, z.infer<typeof HeartbeatSnapshot>> {
+/** The executor's and the sync's heartbeats of an account root (those it has). */
+export function heartbeatsOf(p: ReturnType<typeof statePaths>): Record<string, z.infer<typeof HeartbeatSnapshot>> {
   const heartbeats: Record<string, z.infer<typeof HeartbeatSnapshot>> = {};
   for (const service of ['executor', 'sync']) {
     const hb = readSnapshot(p.heartbeat(service), HeartbeatSnapshot);

@@ -9,12 +9,11 @@ import { ActionError, errorMessage, HedgeError } from '../core/errors.js';
 import { acquireInstanceLock, instanceLockFile, pidAlive } from '../core/instance-lock.js';
 import type { ConfigSet } from '../config/files.js';
 import type { GuardianCheck, GuardianConfig, Playbook } from '../config/schemas/guardian.js';
-import { readSnapshot, type AccountView } from '../dashboard/model.js';
+import { heartbeatsOf, readSnapshot, type AccountView } from '../dashboard/model.js';
 import { engageKillSwitch } from '../risk/kill-switch.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
-import { readJsonl, readJsonlTail } from '../telemetry/jsonl-reader.js';
+import { newestOnly, readJsonl, readJsonlTail } from '../telemetry/jsonl-reader.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
-import { HeartbeatSnapshot } from '../telemetry/records/heartbeat.js';
 import { NavRecord } from '../telemetry/records/nav.js';
 import { OrderEventRecord } from '../telemetry/records/order-event.js';
 import { PositionsSnapshot } from '../telemetry/records/positions.js';
@@ -287,16 +286,10 @@ function guardianView(root: string, folds: Record<string, NavFold>, rootKey: str
   const p = statePaths(root);
   const fold = foldNav(p.nav, folds[rootKey]);
   folds[rootKey] = fold;
-  const account =
-    readSnapshot(p.positions, PositionsSnapshot)?.account ?? fold.account ?? readJsonlTail(p.orders, OrderEventRecord, (r, newest) => r === newest)[0]?.account;
+  const account = readSnapshot(p.positions, PositionsSnapshot)?.account ?? fold.account ?? readJsonlTail(p.orders, OrderEventRecord, newestOnly)[0]?.account;
   if (account === undefined) return undefined;
-  const heartbeats: Record<string, AccountView['heartbeats'][string]> = {};
-  for (const service of ['executor', 'sync']) {
-    const hb = readSnapshot(p.heartbeat(service), HeartbeatSnapshot);
-    if (hb !== null) heartbeats[service] = hb;
-  }
   const nav = fold.hwm === null || fold.last === null ? null : { hwm: fold.hwm, last: fold.last };
-  return { account, heartbeats, nav, recentOrders: readJsonlTail(p.orders, OrderEventRecord, (r) => r.ts > ordersSinceMs) };
+  return { account, heartbeats: heartbeatsOf(p), nav, recentOrders: readJsonlTail(p.orders, OrderEventRecord, (r) => r.ts > ordersSinceMs) };
 }
 
 /** Folds the NAV records appended to `file` since `prev` (all of them when the file was rewritten since, or is new). */

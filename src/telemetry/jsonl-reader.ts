@@ -153,3 +153,8 @@ export function readJsonlTail<S extends z.ZodType>(file: string, schema: S, keep
     closeSync(fd);
   }
 }
+
+/** A `readJsonlTail` predicate that keeps the newest record only. */
+export function newestOnly<T>(record: T, newest: T): boolean {
+  return record === newest;
+}
