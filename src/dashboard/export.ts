@@ -24,6 +24,50 @@ export interface ExportResult {
   readonly ms: number;
 }
 
+/** Points a chart series keeps on the page: a year of hourly cycles whole, months of a 60-s loop thinned. */
+export const PAGE_POINTS = 20_000;
+
+/**
+ * A `[ts, value]` series thinned to at most `max` + 2 points: each of `max / 2` runs of consecutive points
+ * keeps its lowest and its highest, in time order, and the first and last points stay. A chart still shows
+ * every peak and trough — the worst drawdown of the thinned series is the series' own — and what the page
+ * reads off the ends (the first NAV, the last PnL) is unchanged.
+ */
+export function thinSeries(points: readonly (readonly [number, number])[], max = PAGE_POINTS): (readonly [number, number])[] {
+  if (points.length <= max) return [...points];
+  const size = Math.ceil(points.length / Math.max(1, Math.floor(max / 2)));
+  const out: (readonly [number, number])[] = [];
+  const keep = (i: number) => {
+    const p = points[i] as readonly [number, number];
+    if (out.at(-1) !== p) out.push(p);
+  };
+  keep(0);
+  for (let s = 0; s < points.length; s += size) {
+    const e = Math.min(points.length, s + size);
+    let lo = s;
+    let hi = s;
+    for (let i = s + 1; i < e; i++) {
+      const v = (points[i] as readonly [number, number])[1];
+      if (v < (points[lo] as readonly [number, number])[1]) lo = i;
+      if (v > (points[hi] as readonly [number, number])[1]) hi = i;
+    }
+    keep(Math.min(lo, hi));
+    keep(Math.max(lo, hi));
+  }
+  keep(points.length - 1);
+  return out;
+}
+
+/** The data as the page gets it: every chart series thinned to `PAGE_POINTS` (the figures are the whole data's). */
+function forPage(data: DashboardData): DashboardData {
+  const thin = <T extends readonly (readonly [number, number])[]>(xs: T) => thinSeries(xs) as unknown as T;
+  return {
+    ...data,
+    accounts: data.accounts.map((a) => ({ ...a, nav: thin(a.nav), strategies: Object.fromEntries(Object.entries(a.strategies).map(([id, xs]) => [id, thin(xs)])) })),
+    fund: data.fund === null ? null : { ...data.fund, nav: thin(data.fund.nav), index: thin(data.fund.index), rollingSharpe: thin(data.fund.rollingSharpe) },
+  };
+}
+
 /** The telemetry files (and regime reports) the dashboard reads, with their sizes and mtimes: what "changed" means for an export. */
 function inputsOf(stateDir: string): Record<string, [number, number]> {
   const out: Record<string, [number, number]> = {};
@@ -47,7 +91,7 @@ export function exportDashboard(stateDir: string, out: string, clock: Clock, pag
   const files = [path.join(out, 'index.html'), path.join(out, 'data.json')];
   const same = JSON.stringify(readJsonSnapshot(stampFile) ?? null) === JSON.stringify(inputs) && files.every((f) => existsSync(f));
   if (same) return { out, files, written: false, accounts: 0, ms: clock.nowMs() - t0 };
-  const data: DashboardData = { ...buildDashboardData(stateDir, clock.nowMs()), limits: page.limits ?? null };
+  const data = forPage({ ...buildDashboardData(stateDir, clock.nowMs()), limits: page.limits ?? null });
   writeTextAtomic(path.join(out, 'data.json'), JSON.stringify(data));
   writeTextAtomic(path.join(out, 'index.html'), renderDashboardPage(data, page));
   writeJsonAtomic(stampFile, inputs);
@@ -67,7 +111,7 @@ export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: s
   const files = [path.join(out, 'index.html'), path.join(out, 'data.json')];
   if (JSON.stringify(readJsonSnapshot(stampFile) ?? null) === JSON.stringify(inputs) && files.every((f) => existsSync(f))) return { out, files, written: false, accounts: 0, ms: clock.nowMs() - t0 };
   const accounts = view.nodes.flatMap((n) => n.data.accounts.map((a) => ({ ...a, account: `${n.node}/${a.account}` })));
-  const data: DashboardData = { schema_version: 1, generatedTs: clock.nowMs(), stateDir: view.source, accounts, fund: accounts.length === 0 ? null : view.blended, nodes: view.nodes.map((n) => n.node), limits: null, regimes: null, screener: null };
+  const data = forPage({ schema_version: 1, generatedTs: clock.nowMs(), stateDir: view.source, accounts, fund: accounts.length === 0 ? null : view.blended, nodes: view.nodes.map((n) => n.node), limits: null, regimes: null, screener: null });
   writeTextAtomic(path.join(out, 'data.json'), JSON.stringify(data));
   writeTextAtomic(path.join(out, 'index.html'), renderDashboardPage(data, page));
   writeJsonAtomic(stampFile, inputs);
