@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import type { AccountFold } from '../src/dashboard/model.js';
 import { BaseCommand } from './base-command.js';
 
 export default class DashboardExport extends BaseCommand<typeof DashboardExport> {
@@ -34,7 +35,9 @@ SIGINT/SIGTERM stop it cleanly.`;
     const g = config.risk_limits.global;
     const page = { title: cfg.title, refreshS: cfg.refresh_s, limits: { max_gross_exposure_pct: g.max_gross_exposure_pct, max_net_exposure_pct: g.max_net_exposure_pct, daily_loss_limit_pct: g.daily_loss_limit_pct, max_drawdown_pct: g.max_drawdown_pct } };
     const fleet = this.flags.fleet === undefined ? undefined : this.flags.fleet === 'sink' ? config.sync.sink : (await import('../src/sync/run-sync.js')).parseSinkFlag(this.flags.fleet);
-    const once = async () => (fleet === undefined ? exportDashboard(stateDir, out, systemClock, page) : exportFleetDashboard(fleet, { cacheDir: path.join(stateDir, 'cache', 'fleet'), baseDir: stateDir }, out, systemClock, page));
+    // each account's streams as folded so far, for the exports of --watch to read only what is appended
+    const folds = new Map<string, AccountFold>();
+    const once = async () => (fleet === undefined ? exportDashboard(stateDir, out, systemClock, page, folds) : exportFleetDashboard(fleet, { cacheDir: path.join(stateDir, 'cache', 'fleet'), baseDir: stateDir }, out, systemClock, page));
     const first = await once();
     if (!this.flags.watch) {
       if (!this.jsonEnabled()) this.log(`${first.written ? 'exported' : 'unchanged'}: ${path.join(out, 'index.html')} (${first.accounts} account(s), ${first.ms} ms)`);
@@ -51,7 +54,7 @@ SIGINT/SIGTERM stop it cleanly.`;
       if (fleet === undefined)
         return watchAndExport(stateDir, out, systemClock, page, (r) => {
           if (r.written) exports++;
-        }, stop);
+        }, stop, folds);
       // a fleet is remote: read again every refresh_s (what is new only)
       while (!(await sleepUnlessStopped(systemClock, Math.max(5, cfg.refresh_s) * 1000, stop))) {
         try {

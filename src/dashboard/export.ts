@@ -5,7 +5,7 @@ import { sleepUnlessStopped, type Clock } from '../core/clock.js';
 import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
 import { telemetryFiles } from '../telemetry/state-paths.js';
 import { readFleet, type FleetSource } from '../sync/fleet.js';
-import { buildDashboardData, type DashboardData, type RiskLimitsView } from './model.js';
+import { buildDashboardData, type AccountFold, type DashboardData, type RiskLimitsView } from './model.js';
 import { renderDashboardPage } from './page.js';
 
 /** The page's title and refresh, and the limits its risk overview compares with. */
@@ -82,16 +82,17 @@ function inputsOf(stateDir: string): Record<string, [number, number]> {
 
 /**
  * `hedge dashboard-export`: folds the telemetry of `stateDir` into `<out>/data.json` and a self-contained
- * `<out>/index.html` (works from file://). Re-run, it rewrites nothing unless a telemetry file changed.
+ * `<out>/index.html` (works from file://). Re-run, it rewrites nothing unless a telemetry file changed. With
+ * `folds` kept between calls (`--watch`), an export reads only what was appended since the last.
  */
-export function exportDashboard(stateDir: string, out: string, clock: Clock, page: PageOptions): ExportResult {
+export function exportDashboard(stateDir: string, out: string, clock: Clock, page: PageOptions, folds?: Map<string, AccountFold>): ExportResult {
   const t0 = clock.nowMs();
   const stampFile = path.join(out, '.export_inputs.json');
   const inputs = inputsOf(stateDir);
   const files = [path.join(out, 'index.html'), path.join(out, 'data.json')];
   const same = JSON.stringify(readJsonSnapshot(stampFile) ?? null) === JSON.stringify(inputs) && files.every((f) => existsSync(f));
   if (same) return { out, files, written: false, accounts: 0, ms: clock.nowMs() - t0 };
-  const data = forPage({ ...buildDashboardData(stateDir, clock.nowMs()), limits: page.limits ?? null });
+  const data = forPage({ ...buildDashboardData(stateDir, clock.nowMs(), folds), limits: page.limits ?? null });
   writeTextAtomic(path.join(out, 'data.json'), JSON.stringify(data));
   writeTextAtomic(path.join(out, 'index.html'), renderDashboardPage(data, page));
   writeJsonAtomic(stampFile, inputs);
@@ -118,8 +119,12 @@ export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: s
   return { out, files, written: true, accounts: accounts.length, ms: clock.nowMs() - t0 };
 }
 
-/** Re-exports when telemetry changes (chokidar; 300 ms after the last change) and every 15 s, until `stop` aborts. */
-export async function watchAndExport(stateDir: string, out: string, clock: Clock, page: PageOptions, onExport: (r: ExportResult) => void, stop: AbortSignal): Promise<void> {
+/**
+ * Re-exports when telemetry changes (chokidar; 300 ms after the last change) and every 15 s, until `stop`
+ * aborts. Each account's streams stay folded in `folds` between exports: an export reads what the last
+ * cycle appended, not the months behind it.
+ */
+export async function watchAndExport(stateDir: string, out: string, clock: Clock, page: PageOptions, onExport: (r: ExportResult) => void, stop: AbortSignal, folds = new Map<string, AccountFold>()): Promise<void> {
   const watcher = watch([path.join(stateDir, 'logs'), path.join(stateDir, 'accounts')], { ignoreInitial: true, depth: 3, ignored: (p) => p.endsWith('.tmp') || p.endsWith('.log') });
   let changedAt: number | null = null;
   watcher.on('all', () => (changedAt = clock.nowMs()));
@@ -133,7 +138,7 @@ export async function watchAndExport(stateDir: string, out: string, clock: Clock
       changedAt = null;
       lastRun = now;
       try {
-        onExport(exportDashboard(stateDir, out, clock, page));
+        onExport(exportDashboard(stateDir, out, clock, page, folds));
       } catch {
         // a file mid-replace: the next change exports again
       }

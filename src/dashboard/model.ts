@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { RiskStateSchema } from '../risk/risk-state.js';
 import { blend, type BlendedFund } from './fund.js';
 import { readJsonSnapshot } from '../telemetry/atomic-json.js';
-import { newestOnly, readJsonl, readJsonlTail } from '../telemetry/jsonl-reader.js';
+import { JsonlFollower, newestOnly, readJsonlTail } from '../telemetry/jsonl-reader.js';
 import { HeartbeatSnapshot } from '../telemetry/records/heartbeat.js';
 import { NavRecord } from '../telemetry/records/nav.js';
 import { OrderEventRecord } from '../telemetry/records/order-event.js';
@@ -111,10 +111,19 @@ export function latestRegimeReport(stateDir: string): RegimeReportView | null {
   return { file: path.join('research', 'regimes', newest), fitted_ts: r.fitted_ts, models };
 }
 
-/** Folds the telemetry of a state dir (and of each `accounts/<id>/`) into what the dashboard shows. */
-export function buildDashboardData(stateDir: string, nowMs: number): DashboardData {
+/**
+ * Folds the telemetry of a state dir (and of each `accounts/<id>/`) into what the dashboard shows. With
+ * `folds` (kept by the caller between exports, as `--watch` does), each account's streams are read from
+ * where the last export stopped.
+ */
+export function buildDashboardData(stateDir: string, nowMs: number, folds?: Map<string, AccountFold>): DashboardData {
   const accounts = accountRoots(stateDir).flatMap((root) => {
-    const v = accountView(root);
+    let fold = folds?.get(root);
+    if (fold === undefined) {
+      fold = new AccountFold(root);
+      folds?.set(root, fold);
+    }
+    const v = fold.view();
     return v === undefined ? [] : [v];
   });
   return { schema_version: 1, generatedTs: nowMs, stateDir, accounts, fund: accounts.length === 0 ? null : blend([{ node: 'local', data: { accounts } }], 30), regimes: latestRegimeReport(stateDir), screener: screenerView(stateDir) };
@@ -122,34 +131,101 @@ export function buildDashboardData(stateDir: string, nowMs: number): DashboardDa
 
 /** One account root's telemetry (a state dir or `accounts/<id>/`), or `undefined` when it holds none. */
 export function accountView(root: string): AccountView | undefined {
-  const p = statePaths(root);
-  const nav = readJsonl(p.nav, NavRecord);
-  const orders = readJsonl(p.orders, OrderEventRecord);
-  const vetoes = readJsonl(p.vetoes, VetoRecord);
-  const positions = readSnapshot(p.positions, PositionsSnapshot);
-  const account = positions?.account ?? nav.records.at(-1)?.account ?? orders.records.at(-1)?.account;
-  if (account === undefined) return undefined;
-  const orderCounts: Record<string, number> = {};
-  for (const o of orders.records) orderCounts[o.event] = (orderCounts[o.event] ?? 0) + 1;
-  const vetoCounts: Record<string, number> = {};
-  for (const v of vetoes.records) for (const r of v.reasons) vetoCounts[r] = (vetoCounts[r] ?? 0) + 1;
-  const heartbeats = heartbeatsOf(p);
-  return {
-    account,
-    nav: nav.records.map((n) => [n.ts, n.nav_usd]),
-    strategies: strategySeries(nav.records),
-    routerHistory: readJsonl(p.routerHealthLog, RouterHealthChangeRecord).records.slice(-RECENT * 10),
-    lastNav: nav.records.at(-1) ?? null,
-    positions,
-    routerHealth: readSnapshot(p.routerHealth, RouterHealthSnapshot),
-    orderCounts,
-    recentOrders: orders.records.slice(-RECENT),
-    vetoCounts,
-    recentVetoes: vetoes.records.slice(-RECENT),
-    heartbeats,
-    badLines: nav.badLines.length + orders.badLines.length + vetoes.badLines.length,
-    risk: riskOf(p.riskState),
-  };
+  return new AccountFold(root).view();
+}
+
+/**
+ * One account root's streams folded so far into what `AccountView` shows: each `view()` reads the lines
+ * appended since the last (a stream rewritten since is folded again from its start) and the snapshots as
+ * they stand.
+ */
+export class AccountFold {
+  private readonly p: ReturnType<typeof statePaths>;
+  private readonly navIn: JsonlFollower<typeof NavRecord>;
+  private readonly ordersIn: JsonlFollower<typeof OrderEventRecord>;
+  private readonly vetoesIn: JsonlFollower<typeof VetoRecord>;
+  private readonly routerIn: JsonlFollower<typeof RouterHealthChangeRecord>;
+  private nav: [number, number][] = [];
+  private strategies: Record<string, [number, number][]> = {};
+  private lastNav: z.infer<typeof NavRecord> | null = null;
+  private lastOrderAccount: string | undefined = undefined;
+  private orderCounts: Record<string, number> = {};
+  private recentOrders: z.infer<typeof OrderEventRecord>[] = [];
+  private vetoCounts: Record<string, number> = {};
+  private recentVetoes: z.infer<typeof VetoRecord>[] = [];
+  private routerHistory: z.infer<typeof RouterHealthChangeRecord>[] = [];
+  private readonly bad = { nav: 0, orders: 0, vetoes: 0 };
+
+  constructor(root: string) {
+    this.p = statePaths(root);
+    this.navIn = new JsonlFollower(this.p.nav, NavRecord);
+    this.ordersIn = new JsonlFollower(this.p.orders, OrderEventRecord);
+    this.vetoesIn = new JsonlFollower(this.p.vetoes, VetoRecord);
+    this.routerIn = new JsonlFollower(this.p.routerHealthLog, RouterHealthChangeRecord);
+  }
+
+  view(): AccountView | undefined {
+    const nav = this.navIn.next();
+    if (nav.restarted) {
+      this.nav = [];
+      this.strategies = {};
+      this.lastNav = null;
+      this.bad.nav = 0;
+    }
+    for (const r of nav.records) {
+      this.nav.push([r.ts, r.nav_usd]);
+      for (const [id, x] of Object.entries(r.strategies ?? {})) (this.strategies[id] ??= []).push([r.ts, x.pnl_usd]);
+      this.lastNav = r;
+    }
+    this.bad.nav += nav.badLines;
+    const orders = this.ordersIn.next();
+    if (orders.restarted) {
+      this.orderCounts = {};
+      this.recentOrders = [];
+      this.lastOrderAccount = undefined;
+      this.bad.orders = 0;
+    }
+    for (const o of orders.records) this.orderCounts[o.event] = (this.orderCounts[o.event] ?? 0) + 1;
+    this.recentOrders = newest(this.recentOrders, orders.records, RECENT);
+    this.lastOrderAccount = orders.records.at(-1)?.account ?? this.lastOrderAccount;
+    this.bad.orders += orders.badLines;
+    const vetoes = this.vetoesIn.next();
+    if (vetoes.restarted) {
+      this.vetoCounts = {};
+      this.recentVetoes = [];
+      this.bad.vetoes = 0;
+    }
+    for (const v of vetoes.records) for (const r of v.reasons) this.vetoCounts[r] = (this.vetoCounts[r] ?? 0) + 1;
+    this.recentVetoes = newest(this.recentVetoes, vetoes.records, RECENT);
+    this.bad.vetoes += vetoes.badLines;
+    const router = this.routerIn.next();
+    this.routerHistory = newest(router.restarted ? [] : this.routerHistory, router.records, RECENT * 10);
+
+    const positions = readSnapshot(this.p.positions, PositionsSnapshot);
+    const account = positions?.account ?? this.lastNav?.account ?? this.lastOrderAccount;
+    if (account === undefined) return undefined;
+    return {
+      account,
+      nav: [...this.nav],
+      strategies: Object.fromEntries(Object.entries(this.strategies).map(([id, xs]) => [id, [...xs]])),
+      routerHistory: [...this.routerHistory],
+      lastNav: this.lastNav,
+      positions,
+      routerHealth: readSnapshot(this.p.routerHealth, RouterHealthSnapshot),
+      orderCounts: { ...this.orderCounts },
+      recentOrders: [...this.recentOrders],
+      vetoCounts: { ...this.vetoCounts },
+      recentVetoes: [...this.recentVetoes],
+      heartbeats: heartbeatsOf(this.p),
+      badLines: this.bad.nav + this.bad.orders + this.bad.vetoes,
+      risk: riskOf(this.p.riskState),
+    };
+  }
+}
+
+/** The newest `max` of `kept` followed by `added`. */
+function newest<T>(kept: T[], added: readonly T[], max: number): T[] {
+  return added.length === 0 ? kept : [...kept, ...added].slice(-max);
 }
 
 /** What `hedge status` reads of an account: the snapshots and the newest records of its streams. */
@@ -178,12 +254,6 @@ export function heartbeatsOf(p: ReturnType<typeof statePaths>): Record<string, z
     if (hb !== null) heartbeats[service] = hb;
   }
   return heartbeats;
-}
-
-function strategySeries(records: readonly z.infer<typeof NavRecord>[]): Record<string, [number, number][]> {
-  const out: Record<string, [number, number][]> = {};
-  for (const r of records) for (const [id, x] of Object.entries(r.strategies ?? {})) (out[id] ??= []).push([r.ts, x.pnl_usd]);
-  return out;
 }
 
 function riskOf(file: string): AccountView['risk'] {

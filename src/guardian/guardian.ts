@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import type { GuardianCheck, GuardianConfig, Playbook } from '../config/schemas/
 import { heartbeatsOf, readSnapshot, type AccountView } from '../dashboard/model.js';
 import { engageKillSwitch } from '../risk/kill-switch.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
-import { newestOnly, readJsonl, readJsonlTail } from '../telemetry/jsonl-reader.js';
+import { JsonlFollower, newestOnly, readJsonlTail, type FollowPosition } from '../telemetry/jsonl-reader.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import { NavRecord } from '../telemetry/records/nav.js';
 import { OrderEventRecord } from '../telemetry/records/order-event.js';
@@ -101,11 +101,8 @@ export interface GuardianState {
   nav_folds?: Record<string, NavFold>;
 }
 
-/** The NAV log of an account folded up to `offset` (a complete line's end). */
-interface NavFold {
-  readonly offset: number;
-  /** The bytes before `offset` (up to 64, hex): the file still holds them there unless it was rewritten (a replay's restart cuts it back). */
-  readonly before: string;
+/** The NAV log of an account folded up to `offset` (a complete line's end; a log rewritten since is folded again). */
+interface NavFold extends FollowPosition {
   readonly hwm: number | null;
   readonly last: number | null;
   readonly account: string | null;
@@ -294,34 +291,18 @@ function guardianView(root: string, folds: Record<string, NavFold>, rootKey: str
 
 /** Folds the NAV records appended to `file` since `prev` (all of them when the file was rewritten since, or is new). */
 function foldNav(file: string, prev: NavFold | undefined): NavFold {
-  const resume = prev !== undefined && prev.offset > 0 && bytesBefore(file, prev.offset) === prev.before;
+  const follower = new JsonlFollower(file, NavRecord, prev);
+  const r = follower.next();
+  const resume = prev !== undefined && !r.restarted;
   let hwm = resume ? prev.hwm : null;
   let last = resume ? prev.last : null;
   let account = resume ? prev.account : null;
-  const r = readJsonl(file, NavRecord, resume ? prev.offset : 0);
   for (const n of r.records) {
     hwm = hwm === null ? n.nav_usd : Math.max(hwm, n.nav_usd);
     last = n.nav_usd;
     account = n.account;
   }
-  return { offset: r.endOffset, before: bytesBefore(file, r.endOffset), hwm, last, account };
-}
-
-/** Up to 64 bytes of `file` before `offset`, hex; '' when the file is missing or shorter. */
-function bytesBefore(file: string, offset: number): string {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return '';
-  }
-  try {
-    const n = Math.min(64, offset);
-    const buf = Buffer.alloc(n);
-    return readSync(fd, buf, 0, n, offset - n) === n ? buf.toString('hex') : '';
-  } finally {
-    closeSync(fd);
-  }
+  return { ...follower.position, hwm, last, account };
 }
 
 function loadState(file: string): GuardianState {

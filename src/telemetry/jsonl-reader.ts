@@ -158,3 +158,55 @@ export function readJsonlTail<S extends z.ZodType>(file: string, schema: S, keep
 export function newestOnly<T>(record: T, newest: T): boolean {
   return record === newest;
 }
+
+/** Where a follower of a stream stands: the end of the last complete line it read, and the bytes before it. */
+export interface FollowPosition {
+  readonly offset: number;
+  /** Up to 64 bytes before `offset`, hex: the stream still holds them there unless it was rewritten. */
+  readonly before: string;
+}
+
+/**
+ * A JSON Lines stream followed across calls (and, by its `position`, across processes): each `next()` parses
+ * only the complete lines appended since the last, validated by `schema`. A stream rewritten since — shorter,
+ * or other bytes where the last read ended (a replay's restart cuts its streams back) — is read again from
+ * its start, and `next()` says so, so that the caller folds again from nothing.
+ */
+export class JsonlFollower<S extends z.ZodType> {
+  private at: FollowPosition;
+  constructor(
+    readonly file: string,
+    private readonly schema: S,
+    from: FollowPosition = { offset: 0, before: '' },
+  ) {
+    this.at = from;
+  }
+
+  get position(): FollowPosition {
+    return this.at;
+  }
+
+  next(): { readonly records: z.infer<S>[]; readonly badLines: number; readonly restarted: boolean } {
+    const restarted = this.at.offset > 0 && bytesBefore(this.file, this.at.offset) !== this.at.before;
+    const r = readJsonl(this.file, this.schema, restarted ? 0 : this.at.offset);
+    this.at = { offset: r.endOffset, before: bytesBefore(this.file, r.endOffset) };
+    return { records: r.records, badLines: r.badLines.length, restarted };
+  }
+}
+
+/** Up to 64 bytes of `file` before `offset`, hex; '' when the file is missing or shorter. */
+function bytesBefore(file: string, offset: number): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const n = Math.min(64, offset);
+    const buf = Buffer.alloc(n);
+    return readSync(fd, buf, 0, n, offset - n) === n ? buf.toString('hex') : '';
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -12,6 +12,7 @@ import { CandleStore } from '../../src/market/candle-store.js';
 import { ReplayFeed } from '../../src/market/replay-feed.js';
 import { GaussianHmm, univariate } from '../../src/ml/hmm.js';
 import { ManualClock } from '../../src/core/clock.js';
+import type { AccountFold } from '../../src/dashboard/model.js';
 import { loadConfig } from '../../src/config/load.js';
 import { defaultConfigDir } from '../../src/core/paths.js';
 import { loadBundledInstruments } from '../../src/market/instrument-provider.js';
@@ -292,6 +293,30 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   const after = [status(), status(), status()];
   line('hedge status on the year of replay: CLI process wall time / peak RSS, median of 3', `${(quantile(before.map((r) => r.ms), 0.5) / 1000).toFixed(2)} s / ${quantile(before.map((r) => r.rssMb), 0.5).toFixed(0)} MB`);
   line(`hedge status after 90 days more of a 60-s loop (+${cycles} NAV and veto records, streams ${streamsMb.toFixed(0)} MB), median of 3`, `${(quantile(after.map((r) => r.ms), 0.5) / 1000).toFixed(2)} s / ${quantile(after.map((r) => r.rssMb), 0.5).toFixed(0)} MB`);
+  // the dashboard service's export of that state (--watch: the folds kept between exports), then after each of 5 more cycles
+  {
+    const { exportDashboard } = await import('../../src/dashboard/export.js');
+    const { systemClock } = await import('../../src/core/clock.js');
+    const folds = new Map<string, AccountFold>();
+    const dashOut = path.join(dir, 'dash-watch');
+    const page = { title: 'bench', refreshS: 5, limits: null };
+    const f0 = performance.now();
+    exportDashboard(dir, dashOut, systemClock, page, folds);
+    const firstMs = performance.now() - f0;
+    const next: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      for (const name of ['nav.jsonl', 'risk_vetoes.jsonl']) {
+        const file = path.join(dir, 'logs', name);
+        const last = lastOf(file);
+        appendFileSync(file, `${JSON.stringify({ ...last, ts: last.ts + 60_000 })}\n`);
+      }
+      const t = performance.now();
+      exportDashboard(dir, dashOut, systemClock, page, folds);
+      next.push(performance.now() - t);
+    }
+    line('dashboard export of that state (--watch keeps the folds): first / after one more cycle, median of 5', `${firstMs.toFixed(0)} ms / ${quantile(next, 0.5).toFixed(0)} ms`);
+    line('dashboard: index.html size of that state (chart series thinned to 20,000 points)', `${(statSync(path.join(dashOut, 'index.html')).size / 1e6).toFixed(1)} MB`);
+  }
   rmSync(dir, { recursive: true, force: true });
 }
 
