@@ -37,7 +37,7 @@ SIGINT/SIGTERM stop it cleanly.`;
     const fleet = this.flags.fleet === undefined ? undefined : this.flags.fleet === 'sink' ? config.sync.sink : (await import('../src/sync/run-sync.js')).parseSinkFlag(this.flags.fleet);
     // each account's streams as folded so far, for the exports of --watch to read only what is appended
     const folds = new Map<string, AccountFold>();
-    const once = async () => (fleet === undefined ? exportDashboard(stateDir, out, systemClock, page, folds) : exportFleetDashboard(fleet, { cacheDir: path.join(stateDir, 'cache', 'fleet'), baseDir: stateDir }, out, systemClock, page));
+    const once = async () => (fleet === undefined ? exportDashboard(stateDir, out, systemClock, page, folds) : exportFleetDashboard(fleet, { cacheDir: path.join(stateDir, 'cache', 'fleet'), baseDir: stateDir, folds }, out, systemClock, page));
     const first = await once();
     if (!this.flags.watch) {
       if (!this.jsonEnabled()) this.log(`${first.written ? 'exported' : 'unchanged'}: ${path.join(out, 'index.html')} (${first.accounts} account(s), ${first.ms} ms)`);

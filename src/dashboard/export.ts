@@ -104,9 +104,9 @@ export function exportDashboard(stateDir: string, out: string, clock: Clock, pag
  * `cacheDir`) as one dashboard — each node's accounts, named `<node>/<account>`, and the blended fund. Re-run,
  * it rewrites nothing unless a node's telemetry changed.
  */
-export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: string; baseDir: string }, out: string, clock: Clock, page: PageOptions): Promise<ExportResult> {
+export async function exportFleetDashboard(source: FleetSource, o: { cacheDir: string; baseDir: string; folds?: Map<string, AccountFold> }, out: string, clock: Clock, page: PageOptions): Promise<ExportResult> {
   const t0 = clock.nowMs();
-  const view = await readFleet(source, { cacheDir: o.cacheDir, nowMs: clock.nowMs(), baseDir: o.baseDir });
+  const view = await readFleet(source, { cacheDir: o.cacheDir, nowMs: clock.nowMs(), baseDir: o.baseDir, ...(o.folds === undefined ? {} : { folds: o.folds }) });
   const stampFile = path.join(out, '.export_inputs.json');
   const inputs = Object.fromEntries(view.nodes.flatMap((n) => Object.entries(inputsOf(n.dir)).map(([rel, v]) => [`${n.node}/${rel}`, v])));
   const files = [path.join(out, 'index.html'), path.join(out, 'data.json')];

@@ -5,7 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { StorageError, UsageError } from '../core/errors.js';
 import type { SyncConfig } from '../config/schemas/sync.js';
 import { blend, type BlendedFund } from '../dashboard/fund.js';
-import { buildDashboardData, type DashboardData } from '../dashboard/model.js';
+import { buildDashboardData, type AccountFold, type DashboardData } from '../dashboard/model.js';
 import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
 import { s3ClientFor, type StreamManifest } from './s3-sink.js';
 
@@ -35,6 +35,8 @@ export interface FleetOptions {
   readonly sharpeDays?: number;
   /** An S3 client to use (tests); else one is made from the source as the sync sink makes it. */
   readonly s3Client?: S3Client;
+  /** The nodes' accounts as folded by the last read, kept by a caller that reads again (a watching dashboard): a read then folds only what is new. */
+  readonly folds?: Map<string, AccountFold>;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface FleetOptions {
  */
 export async function readFleet(source: FleetSource, o: FleetOptions): Promise<FleetView> {
   const dirs = source.type === 'dir' ? dirNodes(path.resolve(o.baseDir, source.path)) : await s3Nodes(source, o);
-  const nodes = dirs.map(({ node, dir }) => ({ node, dir, data: buildDashboardData(dir, o.nowMs) }));
+  const nodes = dirs.map(({ node, dir }) => ({ node, dir, data: buildDashboardData(dir, o.nowMs, o.folds) }));
   const where = source.type === 'dir' ? `dir:${path.resolve(o.baseDir, source.path)}` : `s3://${source.bucket}/${source.prefix}`;
   return { source: where, nodes, blended: blend(nodes, o.sharpeDays ?? 30) };
 }

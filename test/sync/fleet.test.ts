@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { ManualClock } from '../../src/core/clock.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { exportFleetDashboard } from '../../src/dashboard/export.js';
+import type { AccountFold } from '../../src/dashboard/model.js';
 import { readFleet } from '../../src/sync/fleet.js';
 import { openRecorded } from '../support/browser.js';
 import { runCliAsync } from '../support/cli.js';
@@ -111,7 +112,9 @@ describe('the fleet reader', () => {
   it('from S3: the same telemetry, fetched into a local cache, and only what is new on the next read', async () => {
     const cacheDir = path.join(work.dir, 's3-cache');
     const source = { type: 's3' as const, bucket: 'fund', prefix: 'fleet', region: 'us-east-1', endpoint, force_path_style: true };
-    const first = await readFleet(source, { cacheDir, nowMs: Date.UTC(2024, 0, 16), baseDir: work.dir, s3Client: client });
+    // the folds a watching dashboard keeps between reads
+    const folds = new Map<string, AccountFold>();
+    const first = await readFleet(source, { cacheDir, nowMs: Date.UTC(2024, 0, 16), baseDir: work.dir, s3Client: client, folds });
     const fromDir = await readFleet({ type: 'dir', path: mirror }, { cacheDir, nowMs: Date.UTC(2024, 0, 16), baseDir: work.dir });
     expect(first.nodes.map((n) => n.node)).toEqual(['node-a', 'node-b']);
     for (const rel of ['logs/nav.jsonl', 'logs/orders.jsonl', 'logs/risk_vetoes.jsonl', 'logs/positions.json', 'logs/router_health.json', 'logs/heartbeat_executor.json'])
@@ -125,8 +128,12 @@ describe('the fleet reader', () => {
     const rec = JSON.parse(last) as { ts: number; nav_usd: number };
     appendFileSync(navFile, `${JSON.stringify({ ...rec, ts: rec.ts + 3_600_000, nav_usd: rec.nav_usd + 100 })}\n`);
     await syncNode(nodes[0] as (typeof nodes)[number], ['s3']);
-    const second = await readFleet(source, { cacheDir, nowMs: Date.UTC(2024, 0, 16), baseDir: work.dir, s3Client: client });
+    const second = await readFleet(source, { cacheDir, nowMs: Date.UTC(2024, 0, 16), baseDir: work.dir, s3Client: client, folds });
     expect(fetched()).toBe(before + 1);
+    // folded from where the first read stopped, the same as a read that folds everything
+    const whole = await readFleet(source, { cacheDir, nowMs: Date.UTC(2024, 0, 16), baseDir: work.dir, s3Client: client });
+    expect(second.nodes.map((n) => n.data.accounts)).toEqual(whole.nodes.map((n) => n.data.accounts));
+    expect(second.blended).toEqual(whole.blended);
     expect(readFileSync(path.join(cacheDir, 'node-a', 'logs', 'nav.jsonl'), 'utf8')).toBe(readFileSync(navFile, 'utf8'));
     expect(second.blended.nav.at(-1)).toEqual([rec.ts + 3_600_000, rec.nav_usd + 100 + (navOf(nodes[1]?.state ?? '').at(-1)?.nav_usd ?? 0)]);
   }, 60_000);
