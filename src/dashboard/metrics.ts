@@ -11,6 +11,7 @@ import { PositionsSnapshot } from '../telemetry/records/positions.js';
 import { RouterHealthSnapshot, RouterHealthStates } from '../telemetry/records/router-health.js';
 import { VetoRecord } from '../telemetry/records/veto.js';
 import { accountRoots, statePaths } from '../telemetry/state-paths.js';
+import { bytesBefore } from '../telemetry/jsonl-reader.js';
 import { readFully, streamSize } from '../telemetry/stream-offsets.js';
 
 const SERVICES = ['executor', 'sync', 'guardian', 'dashboard'] as const;
@@ -20,17 +21,23 @@ const TRADING_STATES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
 /** A stream read from where the last scrape stopped: only complete new lines. */
 class StreamTail {
   private offset = 0;
+  /** The bytes before `offset` when it was read (see `bytesBefore`). */
+  private before = '';
   private partial = '';
   constructor(readonly file: string) {}
 
-  /** Whether the file is now shorter than what was read of it (rewritten or cut back). */
-  shrank(): boolean {
-    return streamSize(this.file) < this.offset;
+  /**
+   * Whether the file no longer holds what was read of it: shorter, or other bytes before where reading
+   * stopped (cut back, then grown past that point again between two scrapes).
+   */
+  rewritten(): boolean {
+    return this.offset > 0 && bytesBefore(this.file, this.offset) !== this.before;
   }
 
   /** Reads from the start again. */
   rewind(): void {
     this.offset = 0;
+    this.before = '';
     this.partial = '';
   }
 
@@ -43,6 +50,7 @@ class StreamTail {
       const buf = Buffer.alloc(size - this.offset);
       const got = readFully(fd, buf, this.offset);
       this.offset += got;
+      this.before = bytesBefore(this.file, this.offset);
       const text = this.partial + buf.subarray(0, got).toString('utf8');
       const cut = text.lastIndexOf('\n');
       this.partial = text.slice(cut + 1);
@@ -132,7 +140,7 @@ export class TelemetryMetrics {
     const now = this.clock.nowMs();
     // a stream that got shorter was rewritten: every counter starts again from every stream's start
     const all = [...this.tails.values()];
-    if (all.some((t) => [t.orders, t.vetoes, t.nav, t.guardian].some((s) => s.shrank()))) {
+    if (all.some((t) => [t.orders, t.vetoes, t.nav, t.guardian].some((s) => s.rewritten()))) {
       for (const c of [this.orders, this.vetoes, this.guard]) c.reset();
       this.latency.reset();
       for (const t of all) {

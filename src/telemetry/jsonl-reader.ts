@@ -194,8 +194,8 @@ export class JsonlFollower<S extends z.ZodType> {
   }
 }
 
-/** Up to 64 bytes of `file` before `offset`, hex; '' when the file is missing or shorter. */
-function bytesBefore(file: string, offset: number): string {
+/** Up to 64 bytes of `file` before `offset`, hex; '' when the file is missing or shorter: what says a stream still holds what was read of it. */
+export function bytesBefore(file: string, offset: number): string {
   let fd: number;
   try {
     fd = openSync(file, 'r');

@@ -130,6 +130,13 @@ describe('Prometheus metrics (/metrics)', () => {
       const after = await scrape();
       expect(after.get(key)).toBe(1);
       expect(after.get(`hedge_order_events_total{${acct},event="order.filled"}`)).toBe(orders.filter((o) => o.event === 'order.filled').length);
+      // cut back and grown past where the last scrape stopped before the next one (a replay restarted and went
+      // on): not shorter, but other bytes there; the counters start again from what it holds (read on from the
+      // old offset, the first line's rest would be skipped and the count would be 1 + 2)
+      const otherReason = lastReasons.reasons[0] === 'order_rate' ? 'kill_switch' : 'order_rate';
+      const other = JSON.stringify({ ...(JSON.parse(last) as object), reasons: [otherReason], pad: 'x'.repeat(last.length) });
+      writeFileSync(vetoFile, `${other}\n${last}\n${last}\n`);
+      expect((await scrape()).get(key)).toBe(2);
       writeFileSync(vetoFile, original);
     } finally {
       server.close();
