@@ -162,6 +162,11 @@ describe('paper venue order history (Binance: GET /fapi/v1/order)', () => {
     expect(await known()).toEqual(['filled', 'resting']);
     // a canceled order the venue forgot is unknown to a cancel too (-2011), as on Binance
     expect((await v.cancelOrder('BTCUSDT', 'canceled')).reject?.code).toBe(-2011);
+    // its client id is free again; one the venue still answers for is not (-4116)
+    expect((await v.createOrder({ clientOrderId: 'filled', symbol: 'BTCUSDT', side: 'buy', type: 'market', qty: 0.01, reduceOnly: false })).reject?.code).toBe(-4116);
+    const again = await v.createOrder({ clientOrderId: 'canceled', symbol: 'BTCUSDT', side: 'buy', type: 'limit', timeInForce: 'GTC', price: 49_000, qty: 0.01, reduceOnly: false });
+    expect(again).toMatchObject({ status: 'new', reject: null });
+    expect(await v.cancelOrder('BTCUSDT', 'canceled')).toMatchObject({ status: 'canceled', reject: null });
     clock.setMs(t0 + 90 * DAY + 1);
     expect(await known()).toEqual(['resting']);
     expect((await v.fetchOpenOrders()).map((o) => o.clientOrderId)).toEqual(['resting']);

@@ -250,7 +250,12 @@ export class PaperVenue implements Venue {
   async createOrder(cmd: SubmitOrder): Promise<Order> {
     const now = this.o.clock.nowMs();
     this.forgetOld(now);
-    if (this.orders.has(cmd.clientOrderId)) return this.rejected(cmd, Rejects.duplicateClientId, now);
+    if (this.orders.has(cmd.clientOrderId)) {
+      // a client id is taken while the venue answers for its order (by the rule, not by what was freed yet)
+      if (this.answersFor(cmd.clientOrderId, now) !== undefined) return this.rejected(cmd, Rejects.duplicateClientId, now);
+      this.orders.delete(cmd.clientOrderId);
+      this.unfilledDone.delete(cmd.clientOrderId);
+    }
     const inst = this.o.instruments.get(cmd.symbol);
     if (inst === undefined) return this.rejected(cmd, Rejects.invalidSymbol, now);
     const mark = this.account.markOf(cmd.symbol);
