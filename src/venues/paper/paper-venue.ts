@@ -300,11 +300,10 @@ export class PaperVenue implements Venue {
     return order !== undefined && order.symbol === symbol ? copyOf(order) : undefined;
   }
 
-  /** The order of that client id, unless the venue no longer answers for it (see FORGET_AFTER_MS). */
+  /** The order of that client id, unless the venue no longer answers for it. */
   private answersFor(clientOrderId: string, now: number): Mutable<Order> | undefined {
     const order = this.orders.get(clientOrderId);
-    if (order === undefined || isOpen(order)) return order;
-    return order.updatedMs + FORGET_AFTER_MS < now || (endedUnfilled(order) && order.createdMs + FORGET_UNFILLED_AFTER_MS < now) ? undefined : order;
+    return order === undefined || forgotten(order, now) ? undefined : order;
   }
 
   /**
@@ -314,13 +313,13 @@ export class PaperVenue implements Venue {
    */
   private forgetOld(now: number): void {
     for (const [id, o] of this.unfilledDone) {
-      if (o.createdMs + FORGET_UNFILLED_AFTER_MS >= now) break;
+      if (!forgotten(o, now)) break;
       this.unfilledDone.delete(id);
       this.orders.delete(id);
     }
     for (const [id, o] of this.orders) {
       if (o.createdMs + FORGET_AFTER_MS >= now) break;
-      if (isOpen(o) || o.updatedMs + FORGET_AFTER_MS >= now) continue;
+      if (!forgotten(o, now)) continue;
       this.orders.delete(id);
       this.unfilledDone.delete(id);
     }
@@ -533,6 +532,11 @@ export class PaperVenue implements Venue {
 
 function isOpen(o: Order): boolean {
   return o.status === 'new' || o.status === 'partially_filled';
+}
+
+/** Whether the venue no longer answers for an order (see FORGET_AFTER_MS): never while it rests. */
+function forgotten(o: Order, now: number): boolean {
+  return !isOpen(o) && (o.updatedMs + FORGET_AFTER_MS < now || (endedUnfilled(o) && o.createdMs + FORGET_UNFILLED_AFTER_MS < now));
 }
 
 /** Canceled or expired without a fill: the orders Binance forgets after 3 days. */
