@@ -19,7 +19,7 @@ import { loadBundledInstruments } from '../../src/market/instrument-provider.js'
 import { RiskEngine } from '../../src/risk/risk-engine.js';
 import { watchKillSwitch } from '../../src/risk/kill-switch.js';
 import { PaperVenue } from '../../src/venues/paper/paper-venue.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
 
@@ -48,6 +48,22 @@ function timeSpawn(args: string[], runs: number): number[] {
     if (r.status !== 0 && !args.includes('-e')) throw new TypeError(`${args.join(' ')} exited ${r.status}`);
   }
   return out;
+}
+
+/**
+ * The CLI run as a user runs it (`args` after `bin/run.js`), in a process of its own under a preload (kept in
+ * `dir`) that writes the process's peak RSS when it exits: its wall time and peak RSS. An exit code other
+ * than those of `codes` stops the bench.
+ */
+function cliRun(dir: string, args: string[], codes: readonly number[] = [0]): { ms: number; rssMb: number } {
+  const preload = path.join(dir, 'rss.cjs');
+  const rss = path.join(dir, 'rss.txt');
+  if (!existsSync(preload)) writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rss)}, String(process.resourceUsage().maxRSS)));\n`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--require', preload, bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: packageRoot, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status === null || !codes.includes(r.status)) throw new TypeError(`hedge ${args[0] ?? ''} exited ${r.status}: ${r.stderr}`);
+  return { ms, rssMb: Number(readFileSync(rss, 'utf8')) / 1024 };
 }
 
 const line = (name: string, value: string, target = '') => console.log(`${name.padEnd(62)} ${value.padStart(16)}${target === '' ? '' : `   (${target})`}`);
@@ -269,14 +285,8 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   // hedge status on that state dir once a 60-s executor loop has run on it for 90 days more (a NAV record
   // and a veto a cycle): it reads the streams' ends, so it costs what it cost on the year of replay
   const { appendFileSync } = await import('node:fs');
-  const status = () => {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, ['--require', path.join(dir, 'rss.cjs'), bin, 'status', '--state-dir', dir, '--json'], { encoding: 'utf8', cwd: packageRoot });
-    if (r.status !== 0 && r.status !== 3) throw new TypeError(`hedge status exited ${r.status}: ${r.stderr}`);
-    return { ms: performance.now() - t, rssMb: Number(readFileSync(path.join(dir, 'rss.txt'), 'utf8')) / 1024 };
-  };
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(path.join(dir, 'rss.cjs'), `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'rss.txt'))}, String(process.resourceUsage().maxRSS)));\n`);
+  // exit 3: the replay's heartbeats are stale by now, which is what status says
+  const status = () => cliRun(dir, ['status', '--state-dir', dir, '--json'], [0, 3]);
   const before = [status(), status(), status()];
   const lastOf = (file: string) => JSON.parse(readFileSync(file, 'utf8').trimEnd().split('\n').at(-1) ?? '{}') as { ts: number };
   const cycles = 90 * 1_440;
@@ -338,18 +348,9 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   line('backtest: kernel throughput, runs 1-8 in one process', w.runs.map((r) => (r.barsPerS / 1e6).toFixed(2)).join(' ') + ' M bars/s');
   line('backtest: kernel throughput, steady state (median of runs 5-8)', `${(steadyRate / 1e6).toFixed(2)} M bars/s`, 'issue 7 target ≥ 3 M bars/s');
   line(`backtest: of which quiet bars skipped past / fills`, `${steady?.quiet ?? 0} / ${steady?.fills ?? 0}`);
-  // the CLI as a user runs it, with a preload that reports the process's peak RSS when it exits
-  const preload = path.join(dir, 'rss.cjs');
-  const { writeFileSync, readFileSync } = await import('node:fs');
-  writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'rss.txt'))}, String(process.resourceUsage().maxRSS)));\n`);
-  const args = [bin, 'backtest', '--strategy', 'sma-cross', '--param', 'fast=20', '--param', 'slow=50', '--symbols', 'ATOMUSDT', '--timeframe', '1h', '--fee', '0.0004', '--nav', '10000', '--trade-on-close', '--state-dir', dir, '--out', path.join(dir, 'run'), '--json'];
-  const cold = (): { ms: number; rssMb: number } => {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--require', preload, ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: packageRoot, encoding: 'utf8' });
-    const ms = performance.now() - t0;
-    if (r.status !== 0) throw new TypeError(`hedge backtest exited ${r.status}: ${r.stderr}`);
-    return { ms, rssMb: Number(readFileSync(path.join(dir, 'rss.txt'), 'utf8')) / 1024 };
-  };
+  // the CLI as a user runs it, with its peak RSS
+  const args = ['backtest', '--strategy', 'sma-cross', '--param', 'fast=20', '--param', 'slow=50', '--symbols', 'ATOMUSDT', '--timeframe', '1h', '--fee', '0.0004', '--nav', '10000', '--trade-on-close', '--state-dir', dir, '--out', path.join(dir, 'run'), '--json'];
+  const cold = () => cliRun(dir, args);
   const first = cold(); // parses the CSV and writes its column file
   const colds = [cold(), cold(), cold()];
   line('backtest CLI, 1M bars, first run ever (CSV parsed, column file written)', `${(first.ms / 1000).toFixed(2)} s`);
