@@ -83,9 +83,20 @@ export function parseJsonlBuffer<S extends z.ZodType>(buf: Buffer, baseOffset: n
  * NAV records a year) and not the rest. Records come newest first to `keep(record, newest)`; reading stops
  * at the first it does not keep (that one is left out) or at the start of the file. A last line without
  * its newline (a write in progress) and lines that do not parse or validate are skipped. Returns the kept
- * records oldest first, as `readJsonl` would list them. A missing file reads as empty.
+ * records oldest first, as `readJsonl` would list them. A missing file reads as empty. A stream cut back
+ * while it is read (an executor restarting cuts its streams to its last commit) is read again from its new
+ * end, up to three times.
  */
 export function readJsonlTail<S extends z.ZodType>(file: string, schema: S, keep: (record: z.infer<S>, newest: z.infer<S>) => boolean, chunkBytes = 1 << 16): z.infer<S>[] {
+  for (let attempt = 1; ; attempt++) {
+    const kept = readTailOnce(file, schema, keep, chunkBytes);
+    if (kept !== 'shrank') return kept;
+    if (attempt === 3) throw new StorageError(file, 'shrank while being read, three times in a row');
+  }
+}
+
+/** One pass of `readJsonlTail`; 'shrank' when the stream got shorter than where the pass was reading. */
+function readTailOnce<S extends z.ZodType>(file: string, schema: S, keep: (record: z.infer<S>, newest: z.infer<S>) => boolean, chunkBytes: number): z.infer<S>[] | 'shrank' {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -95,7 +106,8 @@ export function readJsonlTail<S extends z.ZodType>(file: string, schema: S, keep
   }
   const kept: z.infer<S>[] = [];
   try {
-    let pos = fstatSync(fd).size;
+    const size = fstatSync(fd).size;
+    let pos = size;
     // bytes after `pos` not yet parsed: the end of a line whose start lies before `pos`
     let carry = Buffer.alloc(0);
     let seenEnd = false;
@@ -105,7 +117,7 @@ export function readJsonlTail<S extends z.ZodType>(file: string, schema: S, keep
       let got = 0;
       while (got < buf.length) {
         const n = readSync(fd, buf, got, buf.length - got, start + got);
-        if (n === 0) throw new StorageError(file, 'shrank while being read');
+        if (n === 0) return 'shrank';
         got += n;
       }
       pos = start;
@@ -140,7 +152,7 @@ export function readJsonlTail<S extends z.ZodType>(file: string, schema: S, keep
           const r = valid ? schema.safeParse(value) : undefined;
           if (r?.success === true) {
             const record = r.data as z.infer<S>;
-            if (!keep(record, kept[0] ?? record)) return kept.reverse();
+            if (!keep(record, kept[0] ?? record)) return fstatSync(fd).size < size ? 'shrank' : kept.reverse();
             kept.push(record);
           }
         }
@@ -148,7 +160,8 @@ export function readJsonlTail<S extends z.ZodType>(file: string, schema: S, keep
         end = nl;
       }
     }
-    return kept.reverse();
+    // cut back below where this pass started: records it kept from the end may be gone
+    return fstatSync(fd).size < size ? 'shrank' : kept.reverse();
   } finally {
     closeSync(fd);
   }

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -122,6 +122,41 @@ describe('readJsonlTail', () => {
     });
     expect(tail.map((r) => r.ts)).toEqual([199_997, 199_998, 199_999]);
     expect(seen).toBe(4);
+    t.cleanup();
+  });
+
+  it('reads a stream cut back while it reads again from its new end, and says so when that keeps happening', () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 'nav.jsonl');
+    const lines = Array.from({ length: 100 }, (_, i) => `${JSON.stringify({ ts: i, s: 'x'.repeat(20) })}\n`);
+    const whole = lines.join('');
+    // an executor restarting cuts its streams back to its last commit (here: after the 60th record)
+    const commit = Buffer.byteLength(lines.slice(0, 60).join(''));
+    const cutOnce = () => {
+      let cut = false;
+      return () => {
+        if (!cut) truncateSync(file, commit);
+        cut = true;
+      };
+    };
+    for (const chunk of [64, 1 << 16]) {
+      // cut below where the pass is reading: its next read comes back short
+      writeFileSync(file, whole);
+      const cutA = cutOnce();
+      expect(readJsonlTail(file, Ts, (r, newest) => (cutA(), r.ts > newest.ts - 5), chunk).map((r) => r.ts)).toEqual([55, 56, 57, 58, 59]);
+      // cut after the pass read what it keeps (the newest record, gone now): found when it ends
+      writeFileSync(file, whole);
+      const cutB = cutOnce();
+      expect(readJsonlTail(file, Ts, (r, newest) => (cutB(), r === newest), chunk).map((r) => r.ts)).toEqual([59]);
+    }
+    // cut back during every pass: a clear error after three, not a partial answer
+    writeFileSync(file, whole);
+    let size = Buffer.byteLength(whole);
+    const shrinking = (r: { ts: number }, newest: { ts: number }) => {
+      if (r === newest) truncateSync(file, (size -= Buffer.byteLength(lines[0] ?? '')));
+      return true;
+    };
+    expect(() => readJsonlTail(file, Ts, shrinking, 64)).toThrow(/shrank while being read, three times in a row/);
     t.cleanup();
   });
 
