@@ -95,7 +95,7 @@ export function readJsonlTail<S extends z.ZodType>(file: string, schema: S, keep
   }
 }
 
-/** One pass of `readJsonlTail`; 'shrank' when the stream got shorter than where the pass was reading. */
+/** One pass of `readJsonlTail`; 'shrank' when the stream got shorter while the pass read it. */
 function readTailOnce<S extends z.ZodType>(file: string, schema: S, keep: (record: z.infer<S>, newest: z.infer<S>) => boolean, chunkBytes: number): z.infer<S>[] | 'shrank' {
   let fd: number;
   try {

@@ -140,7 +140,8 @@ describe('readJsonlTail', () => {
       };
     };
     for (const chunk of [64, 1 << 16]) {
-      // cut below where the pass is reading: its next read comes back short
+      // cut while the pass reads the newest records (in 64-byte chunks its next read comes back short; in one
+      // chunk of the whole file the cut is found when the pass ends)
       writeFileSync(file, whole);
       const cutA = cutOnce();
       expect(readJsonlTail(file, Ts, (r, newest) => (cutA(), r.ts > newest.ts - 5), chunk).map((r) => r.ts)).toEqual([55, 56, 57, 58, 59]);
