@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
-import type { AccountView } from '../src/dashboard/model.js';
-import type { AccountStatus } from '../src/sync/status.js';
+import type { AccountStatus, StatusThresholds } from '../src/sync/status.js';
 import { BaseCommand } from './base-command.js';
 
 export default class Status extends BaseCommand<typeof Status> {
@@ -21,11 +20,11 @@ when all is fresh, 3 when something is stale beyond its threshold or a service i
   };
 
   async run(): Promise<unknown> {
-    const [{ readStatus, statusOf }, { systemClock }, path] = await Promise.all([import('../src/sync/status.js'), import('../src/core/clock.js'), import('node:path')]);
+    const [{ readStatus }, { systemClock }, path] = await Promise.all([import('../src/sync/status.js'), import('../src/core/clock.js'), import('node:path')]);
     const stateDir = path.resolve(this.flags['state-dir']);
     const thresholds = { executorS: this.flags['max-executor-age'], syncS: this.flags['max-sync-age'], navS: this.flags['max-nav-age'] };
     const now = systemClock.nowMs();
-    if (this.flags.fleet !== undefined) return this.fleet(this.flags.fleet, stateDir, now, (a) => statusOf(a, now, thresholds));
+    if (this.flags.fleet !== undefined) return this.fleet(this.flags.fleet, stateDir, now, thresholds);
     const accounts = readStatus(stateDir, now, thresholds);
     const ok = accounts.length > 0 && accounts.every((a) => a.problems.length === 0);
     if (!this.jsonEnabled()) {
@@ -40,13 +39,13 @@ when all is fresh, 3 when something is stale beyond its threshold or a service i
   }
 
   /** --fleet: every node of a sink, each account's health, and the blended fund. */
-  private async fleet(spec: string, stateDir: string, now: number, judge: (a: AccountView) => AccountStatus): Promise<unknown> {
-    const [{ readFleet }, { parseSinkFlag }, { loadConfig }, path] = await Promise.all([
+  private async fleet(spec: string, stateDir: string, now: number, thresholds: StatusThresholds): Promise<unknown> {
+    const [{ readFleetStatus }, { parseSinkFlag }, { loadConfig }, path] = await Promise.all([
       import('../src/sync/fleet.js'), import('../src/sync/run-sync.js'), import('../src/config/load.js'), import('node:path'),
     ]);
     const source = spec === 'sink' ? loadConfig({ configDir: path.resolve(this.flags['config-dir']), profile: this.flags.profile }).config.sync.sink : parseSinkFlag(spec);
-    const view = await readFleet(source, { cacheDir: path.join(stateDir, 'cache', 'fleet'), nowMs: now, baseDir: stateDir });
-    const nodes = view.nodes.map((n) => ({ node: n.node, accounts: n.data.accounts.map(judge) }));
+    const view = await readFleetStatus(source, { cacheDir: path.join(stateDir, 'cache', 'fleet'), nowMs: now, baseDir: stateDir }, thresholds);
+    const nodes = view.nodes;
     const ok = nodes.length > 0 && nodes.every((n) => n.accounts.length > 0 && n.accounts.every((a) => a.problems.length === 0));
     const b = view.blended;
     const fund = {

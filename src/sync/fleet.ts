@@ -5,9 +5,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { StorageError, UsageError } from '../core/errors.js';
 import type { SyncConfig } from '../config/schemas/sync.js';
 import { blend, type BlendedFund } from '../dashboard/fund.js';
-import { buildDashboardData, type AccountFold, type DashboardData } from '../dashboard/model.js';
+import { buildDashboardData, statusInputsOf, type AccountFold, type DashboardData } from '../dashboard/model.js';
+import { navSeriesFile, navSeriesOf } from '../dashboard/nav-series.js';
 import { readJsonSnapshot, writeJsonAtomic, writeTextAtomic } from '../telemetry/atomic-json.js';
+import { accountRoots } from '../telemetry/state-paths.js';
 import { s3ClientFor, type StreamManifest } from './s3-sink.js';
+import { statusOf, type AccountStatus, type StatusThresholds } from './status.js';
 
 /** One executor node as it reached the sink: where its telemetry is read from, and what it holds. */
 export interface FleetNode {
@@ -45,10 +48,42 @@ export interface FleetOptions {
  * blended fund — NAV summed, a return index chained across accounts, exposure, drawdown, rolling Sharpe.
  */
 export async function readFleet(source: FleetSource, o: FleetOptions): Promise<FleetView> {
-  const dirs = source.type === 'dir' ? dirNodes(path.resolve(o.baseDir, source.path)) : await s3Nodes(source, o);
+  const { where, dirs } = await fleetNodes(source, o);
   const nodes = dirs.map(({ node, dir }) => ({ node, dir, data: buildDashboardData(dir, o.nowMs, o.folds) }));
-  const where = source.type === 'dir' ? `dir:${path.resolve(o.baseDir, source.path)}` : `s3://${source.bucket}/${source.prefix}`;
   return { source: where, nodes, blended: blend(nodes, o.sharpeDays ?? 30) };
+}
+
+/** What `hedge status --fleet` shows: each node's accounts' health, and the blended fund. */
+export interface FleetStatus {
+  readonly source: string;
+  readonly nodes: readonly { readonly node: string; readonly accounts: readonly AccountStatus[] }[];
+  readonly blended: BlendedFund;
+}
+
+/**
+ * The fleet's health for `hedge status --fleet`: each node's accounts judged as `hedge status` judges a state
+ * dir (the streams read from their end), and the blended fund from each account's NAV series, whose fold is
+ * kept under `<cacheDir>/nav-series/` between checks (a check parses only the NAV lines appended since the
+ * last). The fund is the dashboard's (`readFleet`) but for the strategies' correlation, which it leaves out.
+ */
+export async function readFleetStatus(source: FleetSource, o: FleetOptions, t: StatusThresholds): Promise<FleetStatus> {
+  const { where, dirs } = await fleetNodes(source, o);
+  const nodes = dirs.map(({ node, dir }) => {
+    const accounts = accountRoots(dir).flatMap((root) => {
+      const inputs = statusInputsOf(root);
+      if (inputs === undefined) return [];
+      return [{ status: statusOf(inputs, o.nowMs, t), nav: { account: inputs.account, ...navSeriesOf(root, navSeriesFile(o.cacheDir, root)) } }];
+    });
+    return { node, accounts };
+  });
+  const blended = blend(nodes.map((n) => ({ node: n.node, data: { accounts: n.accounts.map((a) => a.nav) } })), o.sharpeDays ?? 30);
+  return { source: where, nodes: nodes.map((n) => ({ node: n.node, accounts: n.accounts.map((a) => a.status) })), blended };
+}
+
+/** The nodes of a fleet, each as a local directory laid out as its state dir (an S3 node fetched into the cache first). */
+async function fleetNodes(source: FleetSource, o: FleetOptions): Promise<{ where: string; dirs: { node: string; dir: string }[] }> {
+  const dirs = source.type === 'dir' ? dirNodes(path.resolve(o.baseDir, source.path)) : await s3Nodes(source, o);
+  return { where: source.type === 'dir' ? `dir:${path.resolve(o.baseDir, source.path)}` : `s3://${source.bucket}/${source.prefix}`, dirs };
 }
 
 function dirNodes(root: string): { node: string; dir: string }[] {

@@ -19,7 +19,7 @@ import { loadBundledInstruments } from '../../src/market/instrument-provider.js'
 import { RiskEngine } from '../../src/risk/risk-engine.js';
 import { watchKillSwitch } from '../../src/risk/kill-switch.js';
 import { PaperVenue } from '../../src/venues/paper/paper-venue.js';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
 
@@ -303,6 +303,26 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   const after = [status(), status(), status()];
   line('hedge status on the year of replay: CLI process wall time / peak RSS, median of 3', `${(quantile(before.map((r) => r.ms), 0.5) / 1000).toFixed(2)} s / ${quantile(before.map((r) => r.rssMb), 0.5).toFixed(0)} MB`);
   line(`hedge status after 90 days more of a 60-s loop (+${cycles} NAV and veto records, streams ${streamsMb.toFixed(0)} MB), median of 3`, `${(quantile(after.map((r) => r.ms), 0.5) / 1000).toFixed(2)} s / ${quantile(after.map((r) => r.rssMb), 0.5).toFixed(0)} MB`);
+  // hedge status --fleet of two such nodes (a dir mirror): the first check folds each node's NAV log for the
+  // fund line, each next one (after a cycle more on each node) what was appended since
+  {
+    const fleetDir = mkdtempSync(path.join(os.tmpdir(), 'hedge-bench-fleet-'));
+    const mirror = path.join(fleetDir, 'mirror');
+    for (const node of ['node-a', 'node-b']) cpSync(path.join(dir, 'logs'), path.join(mirror, node, 'logs'), { recursive: true });
+    const fleet = () => cliRun(fleetDir, ['status', '--fleet', `dir:${mirror}`, '--state-dir', fleetDir, '--json'], [0, 3]);
+    const first = fleet();
+    const next = Array.from({ length: 3 }, () => {
+      for (const node of ['node-a', 'node-b']) {
+        const file = path.join(mirror, node, 'logs', 'nav.jsonl');
+        const last = lastOf(file);
+        appendFileSync(file, `${JSON.stringify({ ...last, ts: last.ts + 60_000 })}\n`);
+      }
+      return fleet();
+    });
+    line('hedge status --fleet of two such nodes (a dir mirror): first check', `${(first.ms / 1000).toFixed(2)} s / ${first.rssMb.toFixed(0)} MB`);
+    line('hedge status --fleet: each next check, a cycle later, median of 3', `${(quantile(next.map((r) => r.ms), 0.5) / 1000).toFixed(2)} s / ${quantile(next.map((r) => r.rssMb), 0.5).toFixed(0)} MB`);
+    rmSync(fleetDir, { recursive: true, force: true });
+  }
   // the dashboard service's export of that state (--watch: the folds kept between exports), then after each of 5 more cycles
   {
     const { exportDashboard } = await import('../../src/dashboard/export.js');

@@ -3,7 +3,7 @@
  * assembles them — from a `dir` mirror, and from a real S3 server on loopback (s3rver), fetching only
  * what is new — into each node's accounts and the blended fund.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,9 @@ import { ManualClock } from '../../src/core/clock.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { exportFleetDashboard } from '../../src/dashboard/export.js';
 import type { AccountFold } from '../../src/dashboard/model.js';
+import type { BlendedFund } from '../../src/dashboard/fund.js';
 import { readFleet } from '../../src/sync/fleet.js';
+import { readStatus, type AccountStatus } from '../../src/sync/status.js';
 import { openRecorded } from '../support/browser.js';
 import { runCliAsync } from '../support/cli.js';
 import { configCopy, tempDir } from '../support/config-copy.js';
@@ -151,6 +153,32 @@ describe('the fleet reader', () => {
     const text = await runCliAsync(['status', '--fleet', `dir:${mirror}`, '--state-dir', work.dir]);
     expect(text.stdout).toMatch(/^node node-a$/m);
     expect(text.stdout).toMatch(/^fund {7}\d+\.\d{2} USD across 2 account\(s\)/m);
+  });
+
+  it('hedge status --fleet judges each node as hedge status judges a state dir, and keeps the NAV folds of the fund line between checks', async () => {
+    const check = async () => {
+      const r = await runCliAsync(['status', '--fleet', `dir:${mirror}`, '--state-dir', work.dir, '--json']);
+      expect(r.code).toBe(3);
+      return JSON.parse(r.stdout) as { nodes: { node: string; accounts: AccountStatus[] }[]; fund: Record<string, number | null> };
+    };
+    const fundOf = (b: BlendedFund) => ({
+      accounts: b.accounts.length, nav_usd: b.navUsd, gross_exposure_usd: b.grossExposureUsd, net_exposure_usd: b.netExposureUsd, drawdown_pct: b.drawdownPct,
+      max_drawdown_pct: b.maxDrawdownPct, sharpe: b.rollingSharpe.at(-1)?.[1] ?? null, sharpe_days: b.sharpeDays,
+    });
+    const steady = (a: AccountStatus) => ({ ...a, executor: { ...a.executor, ageS: 0 }, sync: a.sync === null ? null : { ...a.sync, ageS: 0 }, nav: a.nav === null ? null : { ...a.nav, ageS: 0 }, problems: a.problems.map((p) => p.replace(/\d+ s old/, 'N s old')) });
+    for (let k = 0; k < 2; k++) {
+      const out = await check();
+      // the fund line is the dashboard's fund of the same mirror
+      const view = await readFleet({ type: 'dir', path: mirror }, { cacheDir: path.join(work.dir, 'fleet-cache'), nowMs: Date.now(), baseDir: work.dir });
+      expect(out.fund).toEqual(fundOf(view.blended));
+      // each node's accounts as hedge status reads that node's folder (the streams from their end)
+      for (const n of out.nodes) expect(n.accounts.map(steady)).toEqual(readStatus(path.join(mirror, n.node), Date.now(), { executorS: 180, syncS: 60, navS: 7_200 }).map(steady));
+      expect(readdirSync(path.join(work.dir, 'cache', 'fleet', 'nav-series'))).toHaveLength(2);
+      // a cycle more on node-b, between the checks
+      const navFile = path.join(mirror, 'node-b', 'logs', 'nav.jsonl');
+      const last = navOf(path.join(mirror, 'node-b')).at(-1) as { ts: number; nav_usd: number };
+      if (k === 0) appendFileSync(navFile, `${JSON.stringify({ ...JSON.parse(readFileSync(navFile, 'utf8').trim().split('\n').at(-1) ?? '{}'), ts: last.ts + 3_600_000, nav_usd: last.nav_usd - 500 })}\n`);
+    }
   });
 
   it('the fleet dashboard (dashboard-export --fleet): both nodes\' accounts and the fund, in Chromium from file://, no console error', async () => {
