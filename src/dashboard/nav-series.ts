@@ -31,13 +31,14 @@ export function navSeriesFile(cacheDir: string, root: string): string {
 
 /**
  * The NAV series of an account root, folded from its nav.jsonl and kept in `file` between processes: a call
- * parses only the lines appended since the last one (a stream rewritten since — cut back and grown again —
- * is folded again from its start, as is one whose kept fold is missing, unreadable or of another stream).
- * What `hedge status --fleet` reads of every account for the fund line, which needs the whole series (its
- * drawdown since the first record, its rolling Sharpe) and would otherwise parse every NAV record of every
- * node at each check.
+ * parses only the lines appended since the kept fold was written (a stream rewritten since — cut back and
+ * grown again — is folded again from its start, as is one whose kept fold is missing, unreadable or of
+ * another stream). The kept fold is written again once `keepEvery` records were appended since, so a call
+ * parses fewer than that many lines. What `hedge status --fleet` reads of every account for the fund line, which needs the
+ * whole series (its drawdown since the first record, its rolling Sharpe) and would otherwise parse every NAV
+ * record of every node at each check.
  */
-export function navSeriesOf(root: string, file: string): NavSeries {
+export function navSeriesOf(root: string, file: string, keepEvery = 1_000): NavSeries {
   const stream = path.resolve(statePaths(root).nav);
   const kept = keptFold(file, stream);
   const follower = new JsonlFollower(stream, NavRecord, kept?.position);
@@ -52,7 +53,9 @@ export function navSeriesOf(root: string, file: string): NavSeries {
     nav[ts.length + i] = [r.ts, r.nav_usd];
   }
   const lastNav = next.records.at(-1) ?? base?.lastNav ?? null;
-  if (base === undefined || next.records.length > 0 || follower.position.offset !== base.position.offset) {
+  // rewritten when it is new, or once `keepEvery` records were appended since it was (each check parses those
+  // again until then): a check a minute does not write the whole series a minute
+  if (base === undefined || next.records.length >= keepEvery) {
     writeJsonAtomic(file, {
       schema_version: 1, stream, position: follower.position,
       ts: base64(Float64Array.from(nav, (x) => x[0])), nav: base64(Float64Array.from(nav, (x) => x[1])), last_nav: lastNav,

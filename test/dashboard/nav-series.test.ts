@@ -3,7 +3,7 @@
  * the fund line): each call parses what was appended since the last, and gives what a fold of the whole
  * file gives.
  */
-import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { defaultConfigDir } from '../../src/core/paths.js';
@@ -39,16 +39,30 @@ describe('the NAV series kept between processes', () => {
     const text = readFileSync(pa.nav);
     writeFileSync(pa.nav, Buffer.concat([Buffer.alloc(text.length - 64, 0x20), text.subarray(text.length - 64)]));
     const last = whole(b.dir).lastNav as NavRecord;
-    for (let k = 1; k <= 4; k++) {
+    const written = () => readFileSync(file, 'utf8');
+    const kept = written();
+    const cycle = (k: number) => {
       const line = `${JSON.stringify({ ...last, ts: last.ts + k * 60_000, nav_usd: last.nav_usd + k / 3 })}\n${k % 2 === 0 ? '{"torn":\n' : ''}`;
       appendFileSync(pa.nav, line);
       appendFileSync(pb.nav, line);
-      expect(navSeriesOf(a.dir, file)).toEqual(whole(b.dir));
+    };
+    // a few cycles: each call parses them from where the kept fold stopped, which is not written again
+    for (let k = 1; k <= 4; k++) {
+      cycle(k);
+      expect(navSeriesOf(a.dir, file, 6)).toEqual(whole(b.dir));
+      expect(written()).toBe(kept);
     }
-    // nothing appended: the same series, and the kept fold is not written again
-    const written = statSync(file).mtimeMs;
-    expect(navSeriesOf(a.dir, file)).toEqual(whole(b.dir));
-    expect(statSync(file).mtimeMs).toBe(written);
+    // `keepEvery` of them: the kept fold is written again, and the next calls start from there
+    for (let k = 5; k <= 6; k++) cycle(k);
+    expect(navSeriesOf(a.dir, file, 6)).toEqual(whole(b.dir));
+    expect(written()).not.toBe(kept);
+    const rewritten = written();
+    const text2 = readFileSync(pa.nav);
+    writeFileSync(pa.nav, Buffer.concat([Buffer.alloc(text2.length - 64, 0x20), text2.subarray(text2.length - 64)]));
+    cycle(7);
+    expect(navSeriesOf(a.dir, file, 6)).toEqual(whole(b.dir));
+    expect(navSeriesOf(a.dir, file, 6)).toEqual(whole(b.dir));
+    expect(written()).toBe(rewritten);
 
     // a stream rewritten (cut back, then grown past where the fold stopped with other records): folded again
     writeFileSync(pa.nav, readFileSync(pb.nav, 'utf8').split('\n').slice(0, 10).join('\n') + '\n' + `${JSON.stringify({ ...last, ts: last.ts + 600_000, nav_usd: 1 })}\n`.repeat(400));
