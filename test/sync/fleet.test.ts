@@ -175,9 +175,11 @@ describe('the fleet reader', () => {
       for (const n of out.nodes) expect(n.accounts.map(steady)).toEqual(readStatus(path.join(mirror, n.node), Date.now(), { executorS: 180, syncS: 60, navS: 7_200 }).map(steady));
       expect(readdirSync(path.join(work.dir, 'cache', 'fleet', 'nav-series'))).toHaveLength(2);
       // a cycle more on node-b, between the checks
-      const navFile = path.join(mirror, 'node-b', 'logs', 'nav.jsonl');
-      const last = navOf(path.join(mirror, 'node-b')).at(-1) as { ts: number; nav_usd: number };
-      if (k === 0) appendFileSync(navFile, `${JSON.stringify({ ...JSON.parse(readFileSync(navFile, 'utf8').trim().split('\n').at(-1) ?? '{}'), ts: last.ts + 3_600_000, nav_usd: last.nav_usd - 500 })}\n`);
+      if (k === 0) {
+        const navFile = path.join(mirror, 'node-b', 'logs', 'nav.jsonl');
+        const last = JSON.parse(readFileSync(navFile, 'utf8').trimEnd().split('\n').at(-1) ?? '{}') as { ts: number; nav_usd: number };
+        appendFileSync(navFile, `${JSON.stringify({ ...last, ts: last.ts + 3_600_000, nav_usd: last.nav_usd - 500 })}\n`);
+      }
     }
   });
 
