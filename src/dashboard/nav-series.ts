@@ -26,7 +26,8 @@ const KeptNavSeries = z.strictObject({
 
 /** The file under `cacheDir` that keeps the NAV fold of the account root `root`. */
 export function navSeriesFile(cacheDir: string, root: string): string {
-  return path.join(cacheDir, 'nav-series', `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 24)}.json`);
+  // a dot name: not a node's folder (node ids are lower-case letters, digits and -), beside the nodes fetched from S3
+  return path.join(cacheDir, '.nav-series', `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 24)}.json`);
 }
 
 /**

@@ -63,7 +63,7 @@ export interface FleetStatus {
 /**
  * The fleet's health for `hedge status --fleet`: each node's accounts judged as `hedge status` judges a state
  * dir (the streams read from their end), and the blended fund from each account's NAV series, whose fold is
- * kept under `<cacheDir>/nav-series/` between checks (a check parses only the NAV lines appended since the
+ * kept under `<cacheDir>/.nav-series/` between checks (a check parses only the NAV lines appended since the
  * last). The fund is the dashboard's (`readFleet`) but for the strategies' correlation, which it leaves out.
  */
 export async function readFleetStatus(source: FleetSource, o: FleetOptions, t: StatusThresholds): Promise<FleetStatus> {

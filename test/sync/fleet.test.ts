@@ -173,7 +173,7 @@ describe('the fleet reader', () => {
       expect(out.fund).toEqual(fundOf(view.blended));
       // each node's accounts as hedge status reads that node's folder (the streams from their end)
       for (const n of out.nodes) expect(n.accounts.map(steady)).toEqual(readStatus(path.join(mirror, n.node), Date.now(), { executorS: 180, syncS: 60, navS: 7_200 }).map(steady));
-      expect(readdirSync(path.join(work.dir, 'cache', 'fleet', 'nav-series'))).toHaveLength(2);
+      expect(readdirSync(path.join(work.dir, 'cache', 'fleet', '.nav-series'))).toHaveLength(2);
       // a cycle more on node-b, between the checks
       if (k === 0) {
         const navFile = path.join(mirror, 'node-b', 'logs', 'nav.jsonl');
