@@ -42,6 +42,7 @@ describe('JsonlWriter and readJsonl', () => {
     w.append({ n: 2 });
     w.close();
     expect(readFileSync(file, 'utf8')).toBe('{"n":1}\n{"n":2}\n');
+    t.cleanup();
   });
 
   it('handles a file that is one torn line', () => {
