@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { BacktestResult } from '../../src/kernel/backtest.js';
 import { loadBundledCandles } from '../../src/market/history.js';
 import { runCliAsync } from '../support/cli.js';
@@ -239,6 +239,7 @@ describe('hedge backtest and the risk engine\'s trading state', () => {
 
 describe('hedge backtest refuses bad input before running', () => {
   const t = tempDir();
+  afterAll(() => t.cleanup());
   it.each([
     [['--strategy', 'nope'], /not a strategy id of strategy_registry.json .* nor a plugin/],
     [['--strategy', 'sma-cross', '--param', 'fast=60', '--param', 'slow=50'], /fast must be shorter than slow/],
