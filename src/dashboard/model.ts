@@ -11,7 +11,7 @@ import { OrderEventRecord } from '../telemetry/records/order-event.js';
 import { PositionsSnapshot } from '../telemetry/records/positions.js';
 import { RouterHealthChangeRecord, RouterHealthSnapshot } from '../telemetry/records/router-health.js';
 import { VetoRecord } from '../telemetry/records/veto.js';
-import { accountRoots, statePaths } from '../telemetry/state-paths.js';
+import { accountRoots, statePaths, type StatePaths } from '../telemetry/state-paths.js';
 
 /** How many of the newest vetoes and orders the page lists (the counts cover all of them). */
 const RECENT = 1_000;
@@ -240,10 +240,19 @@ export function statusInputsOf(root: string): StatusInputs | undefined {
   const p = statePaths(root);
   const lastNav = readJsonlTail(p.nav, NavRecord, newestOnly)[0] ?? null;
   const positions = readSnapshot(p.positions, PositionsSnapshot);
-  const account = positions?.account ?? lastNav?.account ?? readJsonlTail(p.orders, OrderEventRecord, newestOnly)[0]?.account;
+  const account = accountOfRoot(p, positions, lastNav?.account);
   if (account === undefined) return undefined;
   const recentVetoes = readJsonlTail(p.vetoes, VetoRecord, (v, newest) => v.ts > newest.ts - 86_400_000);
   return { account, heartbeats: heartbeatsOf(p), lastNav, positions, routerHealth: readSnapshot(p.routerHealth, RouterHealthSnapshot), recentVetoes };
+}
+
+/**
+ * Whose telemetry an account root holds, for a reader that reads its streams from their end: its positions
+ * snapshot's account, else its last NAV record's, else its last order event's (read off the end of the
+ * stream only then); undefined when none says.
+ */
+export function accountOfRoot(p: StatePaths, positions: z.infer<typeof PositionsSnapshot> | null, navAccount: string | null | undefined): string | undefined {
+  return positions?.account ?? navAccount ?? readJsonlTail(p.orders, OrderEventRecord, newestOnly)[0]?.account;
 }
 
 /** The executor's and the sync's heartbeats of an account root (those it has). */
