@@ -46,6 +46,7 @@ when all is fresh, 3 when something is stale beyond its threshold or a service i
     const source = spec === 'sink' ? loadConfig({ configDir: path.resolve(this.flags['config-dir']), profile: this.flags.profile }).config.sync.sink : parseSinkFlag(spec);
     const view = await readFleetStatus(source, { cacheDir: path.join(stateDir, 'cache', 'fleet'), nowMs: now, baseDir: stateDir }, thresholds);
     const nodes = view.nodes;
+    for (const w of view.warnings) this.warn(w);
     const ok = nodes.length > 0 && nodes.every((n) => n.accounts.length > 0 && n.accounts.every((a) => a.problems.length === 0));
     const b = view.blended;
     const fund = {
@@ -60,7 +61,7 @@ when all is fresh, 3 when something is stale beyond its threshold or a service i
       }
       this.log(`fund       ${fund.nav_usd === null ? '–' : `${fund.nav_usd.toFixed(2)} USD`} across ${fund.accounts} account(s) · gross ${fund.gross_exposure_usd.toFixed(2)} USD, net ${fund.net_exposure_usd.toFixed(2)} USD · drawdown ${fund.drawdown_pct.toFixed(2)}% (max ${fund.max_drawdown_pct.toFixed(2)}%) · Sharpe ${fund.sharpe_days}d ${fund.sharpe === null ? '–' : fund.sharpe.toFixed(2)}`);
     }
-    const result = { ok, source: view.source, nodes, fund };
+    const result = { ok, source: view.source, nodes, fund, warnings: view.warnings };
     if (!ok) {
       if (this.jsonEnabled()) this.logJson(result);
       this.exit(3);

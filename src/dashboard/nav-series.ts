@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { errorMessage } from '../core/errors.js';
 import { readJsonSnapshot, writeJsonAtomic } from '../telemetry/atomic-json.js';
 import { JsonlFollower, type FollowPosition } from '../telemetry/jsonl-reader.js';
 import { NavRecord } from '../telemetry/records/nav.js';
@@ -10,6 +11,8 @@ import { statePaths } from '../telemetry/state-paths.js';
 export interface NavSeries {
   readonly nav: [number, number][];
   readonly lastNav: NavRecord | null;
+  /** Why the fold could not be kept for the next call (a read-only state dir): the next call folds the whole stream again. */
+  readonly unkept?: string;
 }
 
 /** What `navSeriesOf` keeps between processes: where it stopped in nav.jsonl and the series folded up to there. */
@@ -57,10 +60,15 @@ export function navSeriesOf(root: string, file: string, keepEvery = 1_000): NavS
   // rewritten when it is new, or once `keepEvery` records were appended since it was (each check parses those
   // again until then): a check a minute does not write the whole series a minute
   if (base === undefined || next.records.length >= keepEvery) {
-    writeJsonAtomic(file, {
-      schema_version: 1, stream, position: follower.position,
-      ts: base64(Float64Array.from(nav, (x) => x[0])), nav: base64(Float64Array.from(nav, (x) => x[1])), last_nav: lastNav,
-    } satisfies z.infer<typeof KeptNavSeries>);
+    try {
+      writeJsonAtomic(file, {
+        schema_version: 1, stream, position: follower.position,
+        ts: base64(Float64Array.from(nav, (x) => x[0])), nav: base64(Float64Array.from(nav, (x) => x[1])), last_nav: lastNav,
+      } satisfies z.infer<typeof KeptNavSeries>);
+    } catch (err) {
+      // the series is right without it (a monitor reading a state dir mounted read-only): the caller says so
+      return { nav, lastNav, unkept: errorMessage(err) };
+    }
   }
   return { nav, lastNav };
 }

@@ -58,6 +58,8 @@ export interface FleetStatus {
   readonly source: string;
   readonly nodes: readonly { readonly node: string; readonly accounts: readonly AccountStatus[] }[];
   readonly blended: BlendedFund;
+  /** What the check could not do that the next one will pay for (the NAV folds it could not keep), for the operator. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -68,16 +70,21 @@ export interface FleetStatus {
  */
 export async function readFleetStatus(source: FleetSource, o: FleetOptions, t: StatusThresholds): Promise<FleetStatus> {
   const { where, dirs } = await fleetNodes(source, o);
+  const unkept: string[] = [];
   const nodes = dirs.map(({ node, dir }) => {
     const accounts = accountRoots(dir).flatMap((root) => {
       const inputs = statusInputsOf(root);
       if (inputs === undefined) return [];
-      return [{ status: statusOf(inputs, o.nowMs, t), nav: { account: inputs.account, ...navSeriesOf(root, navSeriesFile(o.cacheDir, root)) } }];
+      const series = navSeriesOf(root, navSeriesFile(o.cacheDir, root));
+      if (series.unkept !== undefined) unkept.push(series.unkept);
+      return [{ status: statusOf(inputs, o.nowMs, t), nav: { account: inputs.account, nav: series.nav, lastNav: series.lastNav } }];
     });
     return { node, accounts };
   });
   const blended = blend(nodes.map((n) => ({ node: n.node, data: { accounts: n.accounts.map((a) => a.nav) } })), o.sharpeDays ?? 30);
-  return { source: where, nodes: nodes.map((n) => ({ node: n.node, accounts: n.accounts.map((a) => a.status) })), blended };
+  // one line for all the accounts: the same folder fails each alike
+  const warnings = unkept.length === 0 ? [] : [`the NAV folds of ${unkept.length} account(s) cannot be kept under ${path.join(o.cacheDir, '.nav-series')} (${unkept[0]}): each check parses every NAV record again`];
+  return { source: where, nodes: nodes.map((n) => ({ node: n.node, accounts: n.accounts.map((a) => a.status) })), blended, warnings };
 }
 
 /** The nodes of a fleet, each as a local directory laid out as its state dir (an S3 node fetched into the cache first). */

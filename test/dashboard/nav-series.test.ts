@@ -4,6 +4,7 @@
  * file gives.
  */
 import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { defaultConfigDir } from '../../src/core/paths.js';
@@ -77,5 +78,21 @@ describe('the NAV series kept between processes', () => {
     rmSync(pa.nav);
     expect(navSeriesOf(a.dir, file)).toEqual({ nav: [], lastNav: null });
     for (const t of [a, b, cache]) t.cleanup();
+  }, 60_000);
+
+  it('gives the series when its fold cannot be kept (a state dir mounted read-only), and says why', async () => {
+    const a = tempDir();
+    await runReplay({ loaded: loadConfig({ configDir: defaultConfigDir }), stateDir: a.dir, fromMs: Date.UTC(2024, 2, 1), toMs: Date.UTC(2024, 2, 2), env: 'dev' });
+    const cache = tempDir();
+    // a file where the kept folds' folder would be: it cannot be made (root writes through a read-only mode, not through this)
+    writeFileSync(path.join(cache.dir, '.nav-series'), '');
+    const file = navSeriesFile(cache.dir, a.dir);
+    for (let k = 0; k < 2; k++) {
+      const s = navSeriesOf(a.dir, file);
+      expect({ nav: s.nav, lastNav: s.lastNav }).toEqual(whole(a.dir));
+      expect(s.nav.length).toBeGreaterThan(20);
+      expect(s.unkept).toMatch(/\.nav-series/);
+    }
+    for (const t of [a, cache]) t.cleanup();
   }, 60_000);
 });

@@ -3,7 +3,7 @@
  * assembles them — from a `dir` mirror, and from a real S3 server on loopback (s3rver), fetching only
  * what is new — into each node's accounts and the blended fund.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -181,6 +181,26 @@ describe('the fleet reader', () => {
         appendFileSync(navFile, `${JSON.stringify({ ...last, ts: last.ts + 3_600_000, nav_usd: last.nav_usd - 500 })}\n`);
       }
     }
+  });
+
+  it('hedge status --fleet from a state dir it cannot write (a monitor\'s read-only mount): the same answer, and a warning that each check folds every NAV record', async () => {
+    const monitor = tempDir('hedge-fleet-ro-');
+    // a file where the cache folder would be: nothing can be kept under it
+    mkdirSync(path.join(monitor.dir, 'cache'));
+    writeFileSync(path.join(monitor.dir, 'cache', 'fleet'), '');
+    const r = await runCliAsync(['status', '--fleet', `dir:${mirror}`, '--state-dir', monitor.dir, '--json']);
+    expect(r.code, r.stderr).toBe(3);
+    const out = JSON.parse(r.stdout) as { fund: unknown; nodes: unknown; warnings: string[] };
+    const kept = JSON.parse((await runCliAsync(['status', '--fleet', `dir:${mirror}`, '--state-dir', work.dir, '--json'])).stdout) as { fund: unknown; warnings: string[] };
+    expect(out.fund).toEqual(kept.fund);
+    expect(kept.warnings).toEqual([]);
+    expect(out.warnings).toHaveLength(1);
+    expect(out.warnings[0]).toMatch(/NAV folds of 2 account\(s\) cannot be kept under .*\.nav-series .*each check parses every NAV record again/);
+    const text = await runCliAsync(['status', '--fleet', `dir:${mirror}`, '--state-dir', monitor.dir]);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(/^fund {7}\d+\.\d{2} USD across 2 account\(s\)/m);
+    expect(text.stderr).toMatch(/Warning: the NAV folds of 2 account\(s\) cannot be kept/);
+    monitor.cleanup();
   });
 
   it('the fleet dashboard (dashboard-export --fleet): both nodes\' accounts and the fund, in Chromium from file://, no console error', async () => {
