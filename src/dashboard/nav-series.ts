@@ -46,20 +46,24 @@ export function navSeriesOf(root: string, file: string, keepEvery = 1_000): NavS
   const stream = path.resolve(statePaths(root).nav);
   const kept = keptFold(file, stream);
   const follower = new JsonlFollower(stream, NavRecord, kept?.position);
-  const next = follower.next();
+  // the records appended since, one at a time (a first fold of a year's log holds none of them)
+  const fresh: [number, number][] = [];
+  let appended: NavRecord | null = null;
+  const next = follower.each((r) => {
+    fresh.push([r.ts, r.nav_usd]);
+    appended = r;
+  });
   const base = kept !== undefined && !next.restarted ? kept : undefined;
-  const ts = base?.ts ?? new Float64Array(0);
-  const navs = base?.nav ?? new Float64Array(0);
-  const nav: [number, number][] = new Array<[number, number]>(ts.length + next.records.length);
-  for (let i = 0; i < ts.length; i++) nav[i] = [ts[i] as number, navs[i] as number];
-  for (let i = 0; i < next.records.length; i++) {
-    const r = next.records[i] as NavRecord;
-    nav[ts.length + i] = [r.ts, r.nav_usd];
+  let nav = fresh;
+  if (base !== undefined) {
+    nav = new Array<[number, number]>(base.ts.length + fresh.length);
+    for (let i = 0; i < base.ts.length; i++) nav[i] = [base.ts[i] as number, base.nav[i] as number];
+    for (let i = 0; i < fresh.length; i++) nav[base.ts.length + i] = fresh[i] as [number, number];
   }
-  const lastNav = next.records.at(-1) ?? base?.lastNav ?? null;
+  const lastNav = appended ?? base?.lastNav ?? null;
   // rewritten when it is new, or once `keepEvery` records were appended since it was (each check parses those
   // again until then): a check a minute does not write the whole series a minute
-  if (base === undefined || next.records.length >= keepEvery) {
+  if (base === undefined || fresh.length >= keepEvery) {
     try {
       writeJsonAtomic(file, {
         schema_version: 1, stream, position: follower.position,

@@ -25,56 +25,75 @@ export interface JsonlRead<T> {
  * validated; lines that fail are listed in `badLines`. A missing file reads as empty.
  */
 export function readJsonl<S extends z.ZodType>(file: string, schema?: S, fromOffset = 0): JsonlRead<z.infer<S>> {
+  const records: z.infer<S>[] = [];
+  const scan = scanJsonl(file, schema, (r) => records.push(r), fromOffset);
+  return { records, ...scan };
+}
+
+/** What `scanJsonl` says of the lines it read: `readJsonl`'s answer but for the records. */
+export type JsonlScan = Omit<JsonlRead<unknown>, 'records'>;
+
+/**
+ * `readJsonl`, a record at a time: each valid record of the complete lines from `fromOffset` to the end the
+ * file had when opened goes to `onRecord`, and the file is read `chunkBytes` at a time, so a fold of a stream
+ * holds neither the file nor its records (a year of a 60-s loop's NAV log is ~430 MB of ~525,000 records).
+ */
+export function scanJsonl<S extends z.ZodType>(file: string, schema: S | undefined, onRecord: (record: z.infer<S>) => void, fromOffset = 0, chunkBytes = 1 << 20): JsonlScan {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], endOffset: 0, tornTail: null, badLines: [] };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { endOffset: 0, tornTail: null, badLines: [] };
     throw new StorageError(file, `cannot read: ${(err as Error).message}`, { cause: err });
   }
+  const badLines: BadLine[] = [];
   try {
     const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(Math.max(0, size - fromOffset));
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, fromOffset + got);
+    // `buf[0, held)` is the file from `base`: a line begun in the chunk before, then what was just read
+    let buf = Buffer.alloc(Math.max(0, Math.min(chunkBytes, size - fromOffset)));
+    let held = 0;
+    let base = fromOffset;
+    let lineNo = 0;
+    while (base + held < size) {
+      if (held === buf.length) {
+        // a line longer than what is held: room for another chunk of it
+        const bigger = Buffer.alloc(Math.min(buf.length + chunkBytes, size - base));
+        buf.copy(bigger, 0, 0, held);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, held, buf.length - held, base + held);
       if (n === 0) break;
-      got += n;
+      held += n;
+      let start = 0;
+      for (;;) {
+        const nl = buf.indexOf(10, start);
+        if (nl < 0 || nl >= held) break;
+        lineNo++;
+        const text = buf.toString('utf8', start, nl);
+        if (text.trim().length > 0) {
+          try {
+            const value = JSON.parse(text) as unknown;
+            if (schema === undefined) onRecord(value as z.infer<S>);
+            else {
+              const r = schema.safeParse(value);
+              if (r.success) onRecord(r.data);
+              else badLines.push({ line: lineNo, offset: base + start, reason: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+            }
+          } catch {
+            badLines.push({ line: lineNo, offset: base + start, reason: 'not valid JSON' });
+          }
+        }
+        start = nl + 1;
+      }
+      // the start of the next line moves to the front
+      buf.copy(buf, 0, start, held);
+      held -= start;
+      base += start;
     }
-    return parseJsonlBuffer(buf.subarray(0, got), fromOffset, schema);
+    return { endOffset: base, tornTail: held > 0 ? { offset: base, bytes: held } : null, badLines };
   } finally {
     closeSync(fd);
   }
-}
-
-/** Parses a buffer of JSONL that starts at `baseOffset` of its file. */
-export function parseJsonlBuffer<S extends z.ZodType>(buf: Buffer, baseOffset: number, schema?: S): JsonlRead<z.infer<S>> {
-  const records: z.infer<S>[] = [];
-  const badLines: BadLine[] = [];
-  let start = 0;
-  let lineNo = 0;
-  while (start < buf.length) {
-    const nl = buf.indexOf(10, start);
-    if (nl < 0) break;
-    lineNo++;
-    const text = buf.toString('utf8', start, nl);
-    if (text.trim().length > 0) {
-      try {
-        const value = JSON.parse(text) as unknown;
-        if (schema === undefined) records.push(value as z.infer<S>);
-        else {
-          const r = schema.safeParse(value);
-          if (r.success) records.push(r.data);
-          else badLines.push({ line: lineNo, offset: baseOffset + start, reason: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-        }
-      } catch {
-        badLines.push({ line: lineNo, offset: baseOffset + start, reason: 'not valid JSON' });
-      }
-    }
-    start = nl + 1;
-  }
-  const tornTail = start < buf.length ? { offset: baseOffset + start, bytes: buf.length - start } : null;
-  return { records, endOffset: baseOffset + start, tornTail, badLines };
 }
 
 /**
@@ -200,10 +219,16 @@ export class JsonlFollower<S extends z.ZodType> {
   }
 
   next(): { readonly records: z.infer<S>[]; readonly badLines: number; readonly restarted: boolean } {
+    const records: z.infer<S>[] = [];
+    return { records, ...this.each((r) => records.push(r)) };
+  }
+
+  /** `next()`, a record at a time (see `scanJsonl`): a fold of what is appended that holds none of the records. */
+  each(onRecord: (record: z.infer<S>) => void): { readonly badLines: number; readonly restarted: boolean } {
     const restarted = this.at.offset > 0 && bytesBefore(this.file, this.at.offset) !== this.at.before;
-    const r = readJsonl(this.file, this.schema, restarted ? 0 : this.at.offset);
+    const r = scanJsonl(this.file, this.schema, onRecord, restarted ? 0 : this.at.offset);
     this.at = { offset: r.endOffset, before: bytesBefore(this.file, r.endOffset) };
-    return { records: r.records, badLines: r.badLines.length, restarted };
+    return { badLines: r.badLines.length, restarted };
   }
 }
 

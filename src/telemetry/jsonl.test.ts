@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tempDir } from '../../test/support/config-copy.js';
-import { readJsonl, readJsonlTail } from './jsonl-reader.js';
+import { readJsonl, readJsonlTail, scanJsonl } from './jsonl-reader.js';
 import { JsonlWriter } from './jsonl-writer.js';
 
 const Rec = z.strictObject({ n: z.number() });
@@ -85,6 +85,54 @@ describe('JsonlWriter and readJsonl', () => {
     const w = new JsonlWriter(path.join(t.dir, 'x.jsonl'));
     expect(() => w.appendLine('{"a":1}\n{"b":2}')).toThrow(/newline/);
     w.close();
+    t.cleanup();
+  });
+});
+
+describe('scanJsonl', () => {
+  const Ts = z.strictObject({ ts: z.number(), s: z.string() });
+
+  it('reads a chunk at a time what a parse of the whole file gives, for any chunk size and start: long, multi-byte, bad and torn lines', () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 's.jsonl');
+    const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify({ ts: i, s: i % 4 === 0 ? 'é€😀'.repeat(i) : i % 9 === 0 ? 'x'.repeat(300) : `r${i}` }));
+    lines[5] = '{"ts": 5';
+    lines[11] = '{"ts":11,"s":1}';
+    lines[17] = '   ';
+    const text = `${lines.join('\n')}\n{"ts":99,"s":"torn`;
+    writeFileSync(file, text);
+    const bytes = Buffer.from(text);
+    // the reference: the file's bytes split at each newline, from a line's start
+    const starts = [0, ...[...bytes.entries()].filter(([, b]) => b === 10).map(([i]) => i + 1)];
+    for (const from of [0, starts[3] as number, starts[16] as number, starts[30] as number]) {
+      const want: { records: unknown[]; bad: [number, number][] } = { records: [], bad: [] };
+      let line = 0;
+      for (const at of starts.filter((x) => x >= from && x < (starts.at(-1) as number))) {
+        line++;
+        const body = bytes.subarray(at, bytes.indexOf(10, at)).toString('utf8');
+        if (body.trim() === '') continue;
+        let v: unknown;
+        try {
+          v = JSON.parse(body);
+        } catch {
+          want.bad.push([line, at]);
+          continue;
+        }
+        const r = Ts.safeParse(v);
+        if (r.success) want.records.push(r.data);
+        else want.bad.push([line, at]);
+      }
+      for (const chunk of [1, 2, 3, 7, 16, 64, 301, 1 << 20]) {
+        const records: unknown[] = [];
+        const r = scanJsonl(file, Ts, (x) => records.push(x), from, chunk);
+        expect(records).toEqual(want.records);
+        expect(r.badLines.map((b) => [b.line, b.offset])).toEqual(want.bad);
+        expect(r.endOffset).toBe(starts.at(-1));
+        expect(r.tornTail).toEqual({ offset: starts.at(-1), bytes: bytes.length - (starts.at(-1) as number) });
+      }
+    }
+    expect(readJsonl(file, Ts).records).toHaveLength(27);
+    expect(scanJsonl(path.join(t.dir, 'missing.jsonl'), Ts, () => undefined)).toEqual({ endOffset: 0, tornTail: null, badLines: [] });
     t.cleanup();
   });
 });
