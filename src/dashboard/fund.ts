@@ -47,32 +47,38 @@ const DAY_MS = 86_400_000;
 /** The blended fund of every account of every node. */
 export function blend(nodes: readonly { readonly node: string; readonly data: { readonly accounts: readonly NavSource[] } }[], sharpeDays: number): BlendedFund {
   const series = nodes.flatMap((n) => n.data.accounts.map((a) => ({ node: n.node, account: a.account, nav: a.nav, last: a.lastNav })));
-  const times = [...new Set(series.flatMap((s) => s.nav.map(([t]) => t)))].sort((a, b) => a - b);
-  const cursor = series.map(() => -1);
-  const nav: [number, number][] = [];
-  const index: [number, number][] = [];
+  const times = instantsOf(series.map((s) => s.nav));
+  // each account's position in its series, its NAV there, and whether it has one yet (typed: a check of a
+  // fleet of year-long logs steps through ~10^6 instants, and allocated an array or two at each)
+  const cursor = new Int32Array(series.length).fill(-1);
+  const prev = new Float64Array(series.length);
+  const nav: [number, number][] = new Array<[number, number]>(times.length);
+  const index: [number, number][] = new Array<[number, number]>(times.length);
   let level = 1;
-  let prevNavs: (number | null)[] = series.map(() => null);
-  for (const t of times) {
-    const now = series.map((s, k) => {
-      let i = cursor[k] as number;
-      while (i + 1 < s.nav.length && (s.nav[i + 1] as readonly [number, number])[0] <= t) i++;
-      cursor[k] = i;
-      return i < 0 ? null : (s.nav[i] as readonly [number, number])[1];
-    });
+  for (let j = 0; j < times.length; j++) {
+    const t = times[j] as number;
     let change = 0;
     let before = 0;
-    now.forEach((x, k) => {
-      const p = prevNavs[k];
-      if (x !== null && p !== null && p !== undefined) {
-        change += x - p;
-        before += p;
+    let sum = 0;
+    for (let k = 0; k < series.length; k++) {
+      const s = (series[k] as (typeof series)[number]).nav;
+      const was = cursor[k] as number;
+      let i = was;
+      while (i + 1 < s.length && (s[i + 1] as readonly [number, number])[0] <= t) i++;
+      if (i < 0) continue;
+      cursor[k] = i;
+      const x = (s[i] as readonly [number, number])[1];
+      // the accounts that had a NAV before and have one now: their change is the fund's return
+      if (was >= 0) {
+        change += x - (prev[k] as number);
+        before += prev[k] as number;
       }
-    });
+      prev[k] = x;
+      sum += x;
+    }
     if (before > 0) level *= 1 + change / before;
-    nav.push([t, now.reduce<number>((a, x) => a + (x ?? 0), 0)]);
-    index.push([t, level]);
-    prevNavs = now;
+    nav[j] = [t, sum];
+    index[j] = [t, level];
   }
   let peak = Number.NEGATIVE_INFINITY;
   let maxDd = 0;
@@ -105,6 +111,43 @@ export function blend(nodes: readonly { readonly node: string; readonly data: { 
     drawdownPct, maxDrawdownPct: maxDd, rollingSharpe, sharpeDays,
     correlation: strategyCorrelation(nodes),
   };
+}
+
+/** Every instant of the series, ascending, each once (a merge of series that are oldest first, as NAV logs are; sorted otherwise). */
+function instantsOf(series: readonly (readonly (readonly [number, number])[])[]): Float64Array {
+  let total = 0;
+  let ordered = true;
+  for (const s of series) {
+    total += s.length;
+    for (let i = 1; i < s.length && ordered; i++) if ((s[i] as readonly [number, number])[0] < (s[i - 1] as readonly [number, number])[0]) ordered = false;
+  }
+  const all = new Float64Array(total);
+  let n = 0;
+  if (ordered) {
+    const at = new Int32Array(series.length);
+    for (;;) {
+      let min = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < series.length; k++) {
+        const s = series[k] as readonly (readonly [number, number])[];
+        const i = at[k] as number;
+        if (i < s.length && (s[i] as readonly [number, number])[0] < min) min = (s[i] as readonly [number, number])[0];
+      }
+      if (min === Number.POSITIVE_INFINITY) break;
+      all[n++] = min;
+      for (let k = 0; k < series.length; k++) {
+        const s = series[k] as readonly (readonly [number, number])[];
+        let i = at[k] as number;
+        while (i < s.length && (s[i] as readonly [number, number])[0] === min) i++;
+        at[k] = i;
+      }
+    }
+    return all.subarray(0, n);
+  }
+  let k = 0;
+  for (const s of series) for (const [t] of s) all[k++] = t;
+  all.sort();
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i] as number;
+  return all.subarray(0, n);
 }
 
 /** The strategies' daily PnL changes (last PnL of each UTC day, differenced) and their pairwise Pearson correlation. */
