@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sleepUnlessStopped, type Clock } from '../core/clock.js';
 import { ActionError, errorMessage, HedgeError } from '../core/errors.js';
-import { acquireInstanceLock, instanceLockFile, pidAlive } from '../core/instance-lock.js';
+import { acquireInstanceLock, instanceLockFile } from '../core/instance-lock.js';
 import type { ConfigSet } from '../config/files.js';
 import type { GuardianCheck, GuardianConfig, Playbook } from '../config/schemas/guardian.js';
 import { accountOfRoot, heartbeatsOf, readSnapshot, type AccountView } from '../dashboard/model.js';
@@ -184,7 +184,7 @@ export async function runGuardian(o: GuardianOptions): Promise<GuardianSummary> 
           const k = engageKillSwitch(root, o.config, `guardian ${p.id}: ${r.message}`, `guardian@${os.hostname()}`, o.clock);
           done.push({ type: 'kill', ok: true, detail: `kill switch engaged at ${k.ts}` });
         } else {
-          done.push({ type: 'restart', ok: true, detail: await pm2Restart(action.service, o.pm2Bin) });
+          done.push({ type: 'restart', ok: true, detail: await pm2Restart(action.service, o.pm2Bin, o.env ?? process.env) });
         }
       } catch (err) {
         done.push({ type: action.type, ok: false, detail: errorMessage(err) });
@@ -310,15 +310,14 @@ function loadState(file: string): GuardianState {
   return s?.schema_version === 1 && typeof s.keys === 'object' ? s : { schema_version: 1, keys: {} };
 }
 
-/** Asks PM2 to restart an app (the PM2 of this environment: PM2_HOME as inherited); what PM2 said, or a thrown error. */
-async function pm2Restart(service: string, pm2Bin: string | undefined): Promise<string> {
+/** Asks PM2 to restart an app (the PM2 of the guardian's environment: its PM2_HOME); what PM2 said, or a thrown error. */
+async function pm2Restart(service: string, pm2Bin: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   const bin = pm2Bin ?? path.join(path.dirname(createRequire(import.meta.url).resolve('pm2/package.json')), 'bin', 'pm2');
   // the PM2 CLI starts a daemon when none runs: a guardian outside PM2 must not leave one behind
-  const home = process.env['PM2_HOME'] ?? path.join(os.homedir(), '.pm2');
-  const pid = Number(readTextIfAny(path.join(home, 'pm2.pid')));
-  if (!(pid > 0) || !pidAlive(pid)) throw new ActionError(`pm2 restart ${service}`, `PM2 is not running (no daemon at ${home})`);
+  const home = env['PM2_HOME'] ?? path.join(os.homedir(), '.pm2');
+  if (!(await pm2Answers(home))) throw new ActionError(`pm2 restart ${service}`, `PM2 is not running (no daemon answers at ${path.join(home, 'rpc.sock')})`);
   try {
-    await promisify(execFile)(process.execPath, [bin, 'restart', service], { timeout: 60_000, encoding: 'utf8' });
+    await promisify(execFile)(process.execPath, [bin, 'restart', service], { timeout: 60_000, encoding: 'utf8', env: { ...env, PM2_HOME: home } });
     return `pm2 restart ${service}: done`;
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string; message: string };
@@ -327,10 +326,20 @@ async function pm2Restart(service: string, pm2Bin: string | undefined): Promise<
   }
 }
 
-function readTextIfAny(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    return '';
-  }
+/**
+ * Whether a PM2 daemon listens on `home`'s RPC socket, as the PM2 CLI reaches it. Not pm2.pid: after a
+ * reboot or a killed daemon the file stays, and its number can name another process by now.
+ */
+function pm2Answers(home: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(path.join(home, 'rpc.sock'));
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(5_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
+

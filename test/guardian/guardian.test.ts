@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -118,7 +118,11 @@ describe('hedge guardian: playbooks, cooldowns, rate limits, records', () => {
         { id: 'rejects-5', check: { type: 'venue_errors', count: 5, window_s: 60 }, actions: [{ type: 'alert' }] },
       ],
     });
-    const s = await runGuardian({ stateDir: t.dir, config, configFile, nodeId: 'node-1', once: true, clock: new ManualClock(T), log: quietLog(), env: { ...process.env, PM2_HOME: path.join(t.dir, 'no-pm2') } });
+    // no daemon in that PM2_HOME, but a pm2.pid left behind whose number names a live process by now (this one)
+    const noPm2 = path.join(t.dir, 'no-pm2');
+    mkdirSync(noPm2);
+    writeFileSync(path.join(noPm2, 'pm2.pid'), String(process.pid));
+    const s = await runGuardian({ stateDir: t.dir, config, configFile, nodeId: 'node-1', once: true, clock: new ManualClock(T), log: quietLog(), env: { ...process.env, PM2_HOME: noPm2 } });
     expect(s).toMatchObject({ fired: 2, acted: 2 });
     const recs = lines<GuardianActionRecord>(path.join(logs, 'guardian_actions.jsonl'));
     expect(recs.find((r) => r.playbook === 'dd')).toMatchObject({ outcome: 'acted', actions: [{ type: 'alert', ok: true }, { type: 'kill', ok: true }] });
@@ -129,7 +133,8 @@ describe('hedge guardian: playbooks, cooldowns, rate limits, records', () => {
     expect(rej?.finding).toBe('4 order(s) rejected by the venue in the last 60 s (limit 4)');
     // no PM2 daemon here: the restart fails, is recorded as failed, and no daemon is left behind
     expect(rej?.actions[1]).toMatchObject({ type: 'restart', ok: false });
-    expect(rej?.actions[1]?.detail).toMatch(/PM2 is not running/);
+    expect(rej?.actions[1]?.detail).toMatch(/PM2 is not running \(no daemon answers at .*no-pm2\/rpc\.sock\)/);
+    expect(readdirSync(noPm2)).toEqual(['pm2.pid']);
     expect(recs.some((r) => r.playbook === 'rejects-5')).toBe(false);
     t.cleanup();
     cfg.cleanup();
@@ -245,14 +250,8 @@ describe('guardian restart action with a real PM2', () => {
       expect(await restarts()).toBe(0);
       const t = stateDirCopy();
       const { cfg, config, configFile } = withGuardian({ playbooks: [{ id: 'stale', check: { type: 'executor_stale' }, actions: [{ type: 'restart', service: 'hedge-executor' }] }] });
-      const saved = process.env['PM2_HOME'];
-      process.env['PM2_HOME'] = home.dir;
-      try {
-        await runGuardian({ stateDir: t.dir, config, configFile, nodeId: 'node-1', once: true, clock: new ManualClock(hbTs + 600_000), log: quietLog() });
-      } finally {
-        if (saved === undefined) delete process.env['PM2_HOME'];
-        else process.env['PM2_HOME'] = saved;
-      }
+      // the PM2 of the guardian's environment (as PM2 runs it: PM2_HOME), not of the process that calls it
+      await runGuardian({ stateDir: t.dir, config, configFile, nodeId: 'node-1', once: true, clock: new ManualClock(hbTs + 600_000), log: quietLog(), env });
       expect(lines<GuardianActionRecord>(path.join(t.dir, 'logs', 'guardian_actions.jsonl'))[0]).toMatchObject({ outcome: 'acted', actions: [{ type: 'restart', ok: true, detail: 'pm2 restart hedge-executor: done' }] });
       expect(await restarts()).toBe(1);
       t.cleanup();
