@@ -252,7 +252,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     timeframe: [...new Set(bt.strategies.map((id) => config.strategy_config.strategies[id]?.timeframe))].join(','),
     from: new Date(T[0] ?? fromMs).toISOString(), to: new Date(lastT).toISOString(), bars, cycles: n, stopped,
     startEquity: bt.navUsd, finalEquity: L[n - 1] ?? bt.navUsd, orders: { ...kernel.counts }, metrics: { blended, per_strategy: perStrategy }, trades,
-    assumptions: assumptionsOf(bt, o.execution, annualisation, data.description, o.resumeNextDay === true),
+    assumptions: assumptionsOf(bt, o.execution, annualisation, data.description, o.resumeNextDay === true, fundingNote(data.universe, fundingEvents, T[0] ?? fromMs, lastT)),
     risk: { final_state: risk.state.trading_state, reason: risk.state.state_reason, events: riskEvents },
     monte_carlo: o.monteCarlo === undefined || o.monteCarlo.simulations <= 0 ? null : monteCarlo(tradeReturnsOnEquity(trades, T, L, bt.navUsd), barReturns, o.monteCarlo),
     equity: { ts: picks.map((i) => T[i] as number), nav_usd: picks.map((i) => L[i] as number), strategies: Object.fromEntries([...curves.by].filter(([id]) => bt.strategies.includes(id)).map(([id, c]) => [id, picks.map((i) => c.levels[i] as number)])) },
@@ -618,7 +618,31 @@ function sampleIndices(n: number, max: number): number[] {
   return out;
 }
 
-function assumptionsOf(bt: BacktestConfig, execution: BarExecution, annualisation: Annualisation, data: string, resumeNextDay: boolean): Assumptions {
+/**
+ * What the run paid funding on: the symbols with recorded rates and how many of their events fell within its
+ * bars (the bundled history is BTCUSDT's from 2024-07: a run on the 2020–2024 bars pays none, and says so).
+ */
+function fundingNote(universe: readonly string[], events: ReadonlyMap<string, readonly FundingRate[]>, firstT: number, lastT: number): string {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const parts: string[] = [];
+  for (const symbol of universe) {
+    const ev = events.get(symbol);
+    if (ev === undefined || ev.length === 0) continue;
+    // due at the first bar are the events of its hour on (as the bar loop pays them)
+    const n = ev.filter((f) => f.fundingTimeMs > firstT - 3_600_000 && f.fundingTimeMs <= lastT).length;
+    const span = `${day((ev[0] as FundingRate).fundingTimeMs)} → ${day((ev.at(-1) as FundingRate).fundingTimeMs)}`;
+    parts.push(
+      n === 0
+        ? `${symbol}: none of its ${ev.length} recorded funding events (${span}) falls within this run, no funding paid`
+        : `${symbol} pays the recorded Binance funding rates at their funding times (mark × qty × rate): ${n} of its ${ev.length} events (${span}) fall within this run`,
+    );
+  }
+  const without = universe.filter((s) => (events.get(s)?.length ?? 0) === 0);
+  if (without.length > 0) parts.push(`${without.join(', ')}: no funding history bundled, no funding paid`);
+  return parts.join('; ');
+}
+
+function assumptionsOf(bt: BacktestConfig, execution: BarExecution, annualisation: Annualisation, data: string, resumeNextDay: boolean, funding: string): Assumptions {
   return {
     execution,
     execution_note:
@@ -630,7 +654,7 @@ function assumptionsOf(bt: BacktestConfig, execution: BarExecution, annualisatio
       spread_bps: bt.slippage.spreadBps, impact_bps_per_10k_usd: bt.slippage.impactBpsPer10kUsd,
       note: 'a taker fill is at the mark ± half the spread ± the size impact, rounded to the tick against the taker; a bar replay has no book, so every order is a taker',
     },
-    funding: 'BTCUSDT pays the recorded Binance funding rates at their funding times (mark × qty × rate); other symbols have no funding history bundled and pay none',
+    funding,
     liquidation: 'isolated margin; a position is liquidated where equity meets maintenance margin by the leverage brackets, on the bar\'s path open → nearer extreme → other extreme → close',
     sizing:
       bt.adHoc.length > 0

@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BacktestResult } from '../../src/kernel/backtest.js';
-import { loadBundledCandles } from '../../src/market/history.js';
+import { loadBundledCandles, loadBundledFunding } from '../../src/market/history.js';
 import { runCliAsync } from '../support/cli.js';
 import { configCopy, tempDir } from '../support/config-copy.js';
 
@@ -141,6 +141,37 @@ describe('hedge backtest: the reference SMA crossover against a plain loop of th
       expect(read('c', f)).toBe(read('a', f));
       expect(read('b', f)).toBe(read('a', f));
     }
+    t.cleanup();
+  });
+});
+
+describe('hedge backtest pays funding where the recorded rates meet the bars, and says how many did', () => {
+  it('BTCUSDT bars downloaded past the bundled ones (a seeded walk in the candle cache) over the bundled funding history', async () => {
+    const t = tempDir();
+    // the bundled bars end on 2024-06-16; the bundled funding starts on 2024-07-19: bars to 2024-08-31 meet it
+    let seed = 5;
+    const rnd = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+    const rows = ['open_time_ms,open,high,low,close,volume'];
+    let px = btc.close[btc.length - 1] as number;
+    for (let ts = (btc.openTimeMs[btc.length - 1] as number) + 3_600_000; ts < Date.UTC(2024, 8, 1); ts += 3_600_000) {
+      const close = px * Math.exp(0.01 * (rnd() + rnd() + rnd() - 1.5));
+      rows.push(`${ts},${px},${Math.max(px, close) * 1.002},${Math.min(px, close) * 0.998},${close},100`);
+      px = close;
+    }
+    mkdirSync(path.join(t.dir, 'cache', 'candles'), { recursive: true });
+    writeFileSync(path.join(t.dir, 'cache', 'candles', 'BINANCE_BTCUSDT_1h.csv'), `${rows.join('\n')}\n`);
+    const r = await backtest(['--strategy', 'sma-cross', '--param', 'fast=5', '--param', 'slow=20', '--param', 'mode="long-short"', '--symbols', 'BTCUSDT', '--from', '2024-07-01', '--fee', '0.0004'], t.dir);
+    const first = Date.parse(r.from);
+    const last = Date.parse(r.to);
+    const due = loadBundledFunding().filter((f) => f.fundingTimeMs > first - 3_600_000 && f.fundingTimeMs <= last).length;
+    expect(due).toBeGreaterThan(100);
+    expect(r.assumptions.funding).toBe(`BTCUSDT pays the recorded Binance funding rates at their funding times (mark × qty × rate): ${due} of its ${loadBundledFunding().length} events (2024-07-19 → 2026-07-31) fall within this run`);
+    // long-short is always in the market after its first cross: it paid or received at most of them
+    expect(r.metrics.blended.funding_paid_usd).not.toBe(0);
+    // the bundled 2020–2024 bars alone meet none, and the report says so rather than that funding was paid
+    const old = await backtest(['--strategy', 'sma-cross', '--symbols', 'BTCUSDT,ETHUSDT', '--to', '2024-01-01', '--fee', '0.0004'], t.dir);
+    expect(old.assumptions.funding).toBe(`BTCUSDT: none of its ${loadBundledFunding().length} recorded funding events (2024-07-19 → 2026-07-31) falls within this run, no funding paid; ETHUSDT: no funding history bundled, no funding paid`);
+    expect(old.metrics.blended.funding_paid_usd).toBe(0);
     t.cleanup();
   });
 });
