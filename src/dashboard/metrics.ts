@@ -1,6 +1,6 @@
-import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { RiskStateSchema } from '../risk/risk-state.js';
 import { readSnapshot } from './model.js';
@@ -11,64 +11,21 @@ import { PositionsSnapshot } from '../telemetry/records/positions.js';
 import { RouterHealthSnapshot, RouterHealthStates } from '../telemetry/records/router-health.js';
 import { VetoRecord } from '../telemetry/records/veto.js';
 import { accountRoots, statePaths } from '../telemetry/state-paths.js';
-import { bytesBefore } from '../telemetry/jsonl-reader.js';
-import { readFully, streamSize } from '../telemetry/stream-offsets.js';
+import { JsonlFollower } from '../telemetry/jsonl-reader.js';
 
 const SERVICES = ['executor', 'sync', 'guardian', 'dashboard'] as const;
 const ROUTER_STATES = RouterHealthStates;
 const TRADING_STATES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
-
-/** A stream read from where the last scrape stopped: only complete new lines. */
-class StreamTail {
-  private offset = 0;
-  /** The bytes before `offset` when it was read (see `bytesBefore`). */
-  private before = '';
-  private partial = '';
-  constructor(readonly file: string) {}
-
-  /**
-   * Whether the file no longer holds what was read of it: shorter, or other bytes before where reading
-   * stopped (cut back, then grown past that point again between two scrapes).
-   */
-  rewritten(): boolean {
-    return this.offset > 0 && bytesBefore(this.file, this.offset) !== this.before;
-  }
-
-  /** Reads from the start again. */
-  rewind(): void {
-    this.offset = 0;
-    this.before = '';
-    this.partial = '';
-  }
-
-  /** New complete lines since the last call. */
-  next(): string[] {
-    const size = streamSize(this.file);
-    if (size <= this.offset) return [];
-    const fd = openSync(this.file, 'r');
-    try {
-      const buf = Buffer.alloc(size - this.offset);
-      const got = readFully(fd, buf, this.offset);
-      this.offset += got;
-      this.before = bytesBefore(this.file, this.offset);
-      const text = this.partial + buf.subarray(0, got).toString('utf8');
-      const cut = text.lastIndexOf('\n');
-      this.partial = text.slice(cut + 1);
-      return cut < 0 ? [] : text.slice(0, cut).split('\n').filter((l) => l !== '');
-    } finally {
-      closeSync(fd);
-    }
-  }
-}
-
+/** What the metrics read of a guardian_actions.jsonl record. */
+const GuardianLine = z.object({ playbook: z.string(), outcome: z.string() });
 
 /** One account root's tails. */
 interface AccountTails {
   readonly root: string;
-  readonly orders: StreamTail;
-  readonly vetoes: StreamTail;
-  readonly nav: StreamTail;
-  readonly guardian: StreamTail;
+  readonly orders: JsonlFollower<typeof OrderEventRecord>;
+  readonly vetoes: JsonlFollower<typeof VetoRecord>;
+  readonly nav: JsonlFollower<typeof NavRecord>;
+  readonly guardian: JsonlFollower<typeof GuardianLine>;
   account: string | null;
   firstNav: number | null;
   hwm: number;
@@ -153,32 +110,40 @@ export class TelemetryMetrics {
       const p = statePaths(root);
       let t = this.tails.get(root);
       if (t === undefined) {
-        t = { root, orders: new StreamTail(p.orders), vetoes: new StreamTail(p.vetoes), nav: new StreamTail(p.nav), guardian: new StreamTail(path.join(p.logsDir, 'guardian_actions.jsonl')), account: null, firstNav: null, hwm: Number.NEGATIVE_INFINITY };
+        t = {
+          root, orders: new JsonlFollower(p.orders, OrderEventRecord), vetoes: new JsonlFollower(p.vetoes, VetoRecord), nav: new JsonlFollower(p.nav, NavRecord),
+          guardian: new JsonlFollower(path.join(p.logsDir, 'guardian_actions.jsonl'), GuardianLine), account: null, firstNav: null, hwm: Number.NEGATIVE_INFINITY,
+        };
         this.tails.set(root, t);
       }
       const positions = readSnapshot(p.positions, PositionsSnapshot);
       // the account's id: as its records name it
       t.account ??= positions?.account ?? null;
-      const navLines = this.parsed(t.nav, NavRecord);
-      let lastNav: NavRecord | undefined;
-      for (const n of navLines) {
+      // each stream's new records a record at a time (the first scrape of a year's NAV log holds none of them)
+      const nav: { last?: NavRecord } = {};
+      this.follow(t.nav, (n) => {
         t.account ??= n.account;
         t.firstNav ??= n.nav_usd;
         t.hwm = Math.max(t.hwm, n.nav_usd);
-        lastNav = n;
-      }
-      const orderLines = this.parsed(t.orders, OrderEventRecord);
-      const vetoLines = this.parsed(t.vetoes, VetoRecord);
-      const guardLines = this.guardianLines(t.guardian);
-      t.account ??= orderLines[0]?.account ?? vetoLines[0]?.account ?? null;
-      if (t.account === null) continue;
-      const account = t.account;
-      for (const o of orderLines) {
+        nav.last = n;
+      });
+      this.follow(t.orders, (o) => {
+        const account = (t.account ??= o.account);
         this.orders.inc({ account, event: o.event });
         if (o.event === 'order.submitted' && o.latency_ms !== null) this.latency.observe({ account }, o.latency_ms);
-      }
-      for (const v of vetoLines) for (const reason of v.reasons) this.vetoes.inc({ account, reason, stage: v.stage });
-      for (const g of guardLines) this.guard.inc({ account, playbook: g.playbook, outcome: g.outcome });
+      });
+      this.follow(t.vetoes, (v) => {
+        const account = (t.account ??= v.account);
+        for (const reason of v.reasons) this.vetoes.inc({ account, reason, stage: v.stage });
+      });
+      const known = t.account;
+      // a guardian record names no account: it counts for the account the others name (none yet: not counted)
+      this.follow(t.guardian, (g) => {
+        if (known !== null) this.guard.inc({ account: known, playbook: g.playbook, outcome: g.outcome });
+      });
+      if (known === null) continue;
+      const account = known;
+      const lastNav = nav.last;
       if (lastNav !== undefined) {
         this.nav.set({ account }, lastNav.nav_usd);
         this.upnl.set({ account }, lastNav.unrealized_pnl_usd);
@@ -205,30 +170,10 @@ export class TelemetryMetrics {
     }
   }
 
-  private parsed<T>(tail: StreamTail, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T[] {
-    const out: T[] = [];
-    for (const l of tail.next()) {
-      let v: unknown;
-      try {
-        v = JSON.parse(l);
-      } catch {
-        this.badLines.inc({ file: path.basename(tail.file) });
-        continue;
-      }
-      const r = schema.safeParse(v);
-      if (r.success) out.push(r.data);
-      else this.badLines.inc({ file: path.basename(tail.file) });
-    }
-    return out;
-  }
-
-  private guardianLines(tail: StreamTail): { playbook: string; outcome: string }[] {
-    return this.parsed(tail, {
-      safeParse: (v: unknown) => {
-        const g = v as { playbook?: unknown; outcome?: unknown };
-        return typeof g.playbook === 'string' && typeof g.outcome === 'string' ? { success: true as const, data: { playbook: g.playbook, outcome: g.outcome } } : { success: false as const };
-      },
-    });
+  /** The records appended to a stream since the last scrape, to `onRecord`; its lines that do not parse or validate counted. */
+  private follow<S extends z.ZodType>(f: JsonlFollower<S>, onRecord: (r: z.infer<S>) => void): void {
+    const { badLines } = f.each(onRecord);
+    if (badLines > 0) this.badLines.inc({ file: path.basename(f.file) }, badLines);
   }
 
 }

@@ -218,6 +218,16 @@ export class JsonlFollower<S extends z.ZodType> {
     return this.at;
   }
 
+  /** Whether the stream no longer holds what was read of it: shorter, or other bytes before where reading stopped. */
+  rewritten(): boolean {
+    return this.at.offset > 0 && bytesBefore(this.file, this.at.offset) !== this.at.before;
+  }
+
+  /** Reads from the start again at the next call. */
+  rewind(): void {
+    this.at = { offset: 0, before: '' };
+  }
+
   next(): { readonly records: z.infer<S>[]; readonly badLines: number; readonly restarted: boolean } {
     const records: z.infer<S>[] = [];
     return { records, ...this.each((r) => records.push(r)) };
@@ -225,7 +235,7 @@ export class JsonlFollower<S extends z.ZodType> {
 
   /** `next()`, a record at a time (see `scanJsonl`): a fold of what is appended that holds none of the records. */
   each(onRecord: (record: z.infer<S>) => void): { readonly badLines: number; readonly restarted: boolean } {
-    const restarted = this.at.offset > 0 && bytesBefore(this.file, this.at.offset) !== this.at.before;
+    const restarted = this.rewritten();
     const r = scanJsonl(this.file, this.schema, onRecord, restarted ? 0 : this.at.offset);
     this.at = { offset: r.endOffset, before: bytesBefore(this.file, r.endOffset) };
     return { badLines: r.badLines.length, restarted };

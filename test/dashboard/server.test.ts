@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
@@ -137,6 +137,20 @@ describe('Prometheus metrics (/metrics)', () => {
       const other = JSON.stringify({ ...(JSON.parse(last) as object), reasons: [otherReason], pad: 'x'.repeat(last.length) });
       writeFileSync(vetoFile, `${other}\n${last}\n${last}\n`);
       expect((await scrape()).get(key)).toBe(2);
+      // a line that is not a record: counted as such, and the records after it still are
+      const badBefore = (await scrape()).get('hedge_telemetry_bad_lines_total{file="risk_vetoes.jsonl"}') ?? 0;
+      appendFileSync(vetoFile, `not json\n${last}\n`);
+      const withBad = await scrape();
+      expect(withBad.get('hedge_telemetry_bad_lines_total{file="risk_vetoes.jsonl"}')).toBe(badBefore + 1);
+      expect(withBad.get(key)).toBe(3);
+      // the guardian's records count for the account, by playbook and outcome
+      const guardianFile = path.join(logs, 'guardian_actions.jsonl');
+      expect(existsSync(guardianFile)).toBe(false);
+      appendFileSync(guardianFile, `${JSON.stringify({ playbook: 'dd', outcome: 'acted' })}\n`.repeat(2) + `${JSON.stringify({ playbook: 'dd', outcome: 'cooldown' })}\n`);
+      const guarded = await scrape();
+      expect(guarded.get(`hedge_guard_triggers_total{${acct},playbook="dd",outcome="acted"}`)).toBe(2);
+      expect(guarded.get(`hedge_guard_triggers_total{${acct},playbook="dd",outcome="cooldown"}`)).toBe(1);
+      rmSync(guardianFile);
       writeFileSync(vetoFile, original);
     } finally {
       server.close();
