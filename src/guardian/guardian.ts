@@ -292,16 +292,22 @@ function guardianView(root: string, folds: Record<string, NavFold>, rootKey: str
 /** Folds the NAV records appended to `file` since `prev` (all of them when the file was rewritten since, or is new). */
 function foldNav(file: string, prev: NavFold | undefined): NavFold {
   const follower = new JsonlFollower(file, NavRecord, prev);
-  const r = follower.next();
-  const resume = prev !== undefined && !r.restarted;
-  let hwm = resume ? prev.hwm : null;
-  let last = resume ? prev.last : null;
-  let account = resume ? prev.account : null;
-  for (const n of r.records) {
-    hwm = hwm === null ? n.nav_usd : Math.max(hwm, n.nav_usd);
-    last = n.nav_usd;
-    account = n.account;
-  }
+  let hwm = prev?.hwm ?? null;
+  let last = prev?.last ?? null;
+  let account = prev?.account ?? null;
+  follower.each(
+    (n) => {
+      hwm = hwm === null ? n.nav_usd : Math.max(hwm, n.nav_usd);
+      last = n.nav_usd;
+      account = n.account;
+    },
+    // rewritten since: the fold starts again from its first record
+    () => {
+      hwm = null;
+      last = null;
+      account = null;
+    },
+  );
   return { ...follower.position, hwm, last, account };
 }
 

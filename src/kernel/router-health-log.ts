@@ -1,4 +1,4 @@
-import { readJsonl } from '../telemetry/jsonl-reader.js';
+import { scanJsonl } from '../telemetry/jsonl-reader.js';
 import { JsonlWriter } from '../telemetry/jsonl-writer.js';
 import { RouterHealthChangeRecord, type RouterHealthSnapshot } from '../telemetry/records/router-health.js';
 import { TELEMETRY_SCHEMA_VERSION } from '../telemetry/records/common.js';
@@ -14,7 +14,7 @@ export class RouterHealthLog {
   private readonly last = new Map<string, string>();
 
   constructor(file: string) {
-    for (const r of readJsonl(file, RouterHealthChangeRecord).records) this.last.set(r.symbol, figuresOf(r));
+    scanJsonl(file, RouterHealthChangeRecord, (r) => this.last.set(r.symbol, figuresOf(r)));
     this.writer = new JsonlWriter(file, 'batch');
   }
 

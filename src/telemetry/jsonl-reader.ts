@@ -233,9 +233,13 @@ export class JsonlFollower<S extends z.ZodType> {
     return { records, ...this.each((r) => records.push(r)) };
   }
 
-  /** `next()`, a record at a time (see `scanJsonl`): a fold of what is appended that holds none of the records. */
-  each(onRecord: (record: z.infer<S>) => void): { readonly badLines: number; readonly restarted: boolean } {
+  /**
+   * `next()`, a record at a time (see `scanJsonl`): a fold of what is appended that holds none of the records.
+   * `onRestart` is called first when the stream was rewritten (its records then come from its start).
+   */
+  each(onRecord: (record: z.infer<S>) => void, onRestart?: () => void): { readonly badLines: number; readonly restarted: boolean } {
     const restarted = this.rewritten();
+    if (restarted) onRestart?.();
     const r = scanJsonl(this.file, this.schema, onRecord, restarted ? 0 : this.at.offset);
     this.at = { offset: r.endOffset, before: bytesBefore(this.file, r.endOffset) };
     return { badLines: r.badLines.length, restarted };
