@@ -165,41 +165,53 @@ export class AccountFold {
   }
 
   view(): AccountView | undefined {
-    const nav = this.navIn.next();
-    if (nav.restarted) {
-      this.nav = [];
-      this.strategies = {};
-      this.lastNav = null;
-      this.bad.nav = 0;
-    }
-    for (const r of nav.records) {
-      this.nav.push([r.ts, r.nav_usd]);
-      for (const [id, x] of Object.entries(r.strategies ?? {})) (this.strategies[id] ??= []).push([r.ts, x.pnl_usd]);
-      this.lastNav = r;
-    }
-    this.bad.nav += nav.badLines;
-    const orders = this.ordersIn.next();
-    if (orders.restarted) {
-      this.orderCounts = {};
-      this.recentOrders = [];
-      this.lastOrderAccount = undefined;
-      this.bad.orders = 0;
-    }
-    for (const o of orders.records) this.orderCounts[o.event] = (this.orderCounts[o.event] ?? 0) + 1;
-    this.recentOrders = newest(this.recentOrders, orders.records, RECENT);
-    this.lastOrderAccount = orders.records.at(-1)?.account ?? this.lastOrderAccount;
-    this.bad.orders += orders.badLines;
-    const vetoes = this.vetoesIn.next();
-    if (vetoes.restarted) {
-      this.vetoCounts = {};
-      this.recentVetoes = [];
-      this.bad.vetoes = 0;
-    }
-    for (const v of vetoes.records) for (const r of v.reasons) this.vetoCounts[r] = (this.vetoCounts[r] ?? 0) + 1;
-    this.recentVetoes = newest(this.recentVetoes, vetoes.records, RECENT);
-    this.bad.vetoes += vetoes.badLines;
-    const router = this.routerIn.next();
-    this.routerHistory = newest(router.restarted ? [] : this.routerHistory, router.records, RECENT * 10);
+    // each stream's new records a record at a time (a first fold of a year's logs holds none of them but the newest few)
+    this.bad.nav += this.navIn.each(
+      (r) => {
+        this.nav.push([r.ts, r.nav_usd]);
+        for (const [id, x] of Object.entries(r.strategies ?? {})) (this.strategies[id] ??= []).push([r.ts, x.pnl_usd]);
+        this.lastNav = r;
+      },
+      () => {
+        this.nav = [];
+        this.strategies = {};
+        this.lastNav = null;
+        this.bad.nav = 0;
+      },
+    ).badLines;
+    this.bad.orders += this.ordersIn.each(
+      (o) => {
+        this.orderCounts[o.event] = (this.orderCounts[o.event] ?? 0) + 1;
+        keepNewest(this.recentOrders, o, RECENT);
+        this.lastOrderAccount = o.account;
+      },
+      () => {
+        this.orderCounts = {};
+        this.recentOrders = [];
+        this.lastOrderAccount = undefined;
+        this.bad.orders = 0;
+      },
+    ).badLines;
+    this.recentOrders = trimmed(this.recentOrders, RECENT);
+    this.bad.vetoes += this.vetoesIn.each(
+      (v) => {
+        for (const r of v.reasons) this.vetoCounts[r] = (this.vetoCounts[r] ?? 0) + 1;
+        keepNewest(this.recentVetoes, v, RECENT);
+      },
+      () => {
+        this.vetoCounts = {};
+        this.recentVetoes = [];
+        this.bad.vetoes = 0;
+      },
+    ).badLines;
+    this.recentVetoes = trimmed(this.recentVetoes, RECENT);
+    this.routerIn.each(
+      (r) => keepNewest(this.routerHistory, r, RECENT * 10),
+      () => {
+        this.routerHistory = [];
+      },
+    );
+    this.routerHistory = trimmed(this.routerHistory, RECENT * 10);
 
     const positions = readSnapshot(this.p.positions, PositionsSnapshot);
     const account = positions?.account ?? this.lastNav?.account ?? this.lastOrderAccount;
@@ -223,9 +235,14 @@ export class AccountFold {
   }
 }
 
-/** The newest `max` of `kept` followed by `added`. */
-function newest<T>(kept: T[], added: readonly T[], max: number): T[] {
-  return added.length === 0 ? kept : [...kept, ...added].slice(-max);
+/** Appends `x` to the newest `max` of a list, cutting it back now and then (`trimmed` gives the newest `max`). */
+function keepNewest<T>(list: T[], x: T, max: number): void {
+  list.push(x);
+  if (list.length >= 2 * max) list.splice(0, list.length - max);
+}
+
+function trimmed<T>(list: T[], max: number): T[] {
+  return list.length > max ? list.slice(-max) : list;
 }
 
 /** What `hedge status` reads of an account: the snapshots and the newest records of its streams. */
