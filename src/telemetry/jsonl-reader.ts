@@ -199,10 +199,10 @@ export interface FollowPosition {
 }
 
 /**
- * A JSON Lines stream followed across calls (and, by its `position`, across processes): each `next()` parses
+ * A JSON Lines stream followed across calls (and, by its `position`, across processes): each call of `each()` parses
  * only the complete lines appended since the last, validated by `schema`. A stream rewritten since — shorter,
  * or other bytes where the last read ended (a replay's restart cuts its streams back) — is read again from
- * its start, and `next()` says so, so that the caller folds again from nothing.
+ * its start, and `each()` says so first (`onRestart`), so that the caller folds again from nothing.
  */
 export class JsonlFollower<S extends z.ZodType> {
   private at: FollowPosition;
@@ -228,14 +228,10 @@ export class JsonlFollower<S extends z.ZodType> {
     this.at = { offset: 0, before: '' };
   }
 
-  next(): { readonly records: z.infer<S>[]; readonly badLines: number; readonly restarted: boolean } {
-    const records: z.infer<S>[] = [];
-    return { records, ...this.each((r) => records.push(r)) };
-  }
-
   /**
-   * `next()`, a record at a time (see `scanJsonl`): a fold of what is appended that holds none of the records.
-   * `onRestart` is called first when the stream was rewritten (its records then come from its start).
+   * The complete lines appended since the last call, a record at a time to `onRecord` (see `scanJsonl`): a
+   * fold of them holds none of the records. `onRestart` is called first when the stream was rewritten (its
+   * records then come from its start).
    */
   each(onRecord: (record: z.infer<S>) => void, onRestart?: () => void): { readonly badLines: number; readonly restarted: boolean } {
     const restarted = this.rewritten();
