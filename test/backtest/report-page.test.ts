@@ -6,13 +6,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/core/paths.js';
 import type { BacktestResult } from '../../src/kernel/backtest.js';
 import type { SweepSummary } from '../../src/kernel/sweep.js';
 import { runCliAsync } from '../support/cli.js';
-import { openRecorded } from '../support/browser.js';
+import { launchChromium, openRecorded } from '../support/browser.js';
 import { tempDir } from '../support/config-copy.js';
 
 const artifacts = path.join(packageRoot, 'test', 'artifacts');
@@ -30,7 +30,7 @@ beforeAll(async () => {
   expect(b.code, b.stderr).toBe(0);
   run = JSON.parse(a.stdout) as BacktestResult;
   sweep = JSON.parse(b.stdout) as SweepSummary;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await launchChromium();
   mkdirSync(artifacts, { recursive: true });
 }, 180_000);
 

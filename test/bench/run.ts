@@ -264,8 +264,8 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   line('dashboard-export of that year: CLI process wall time, median of 3', `${(quantile(walls, 0.5) / 1000).toFixed(2)} s`, 'issue 9 target ≤ 3 s');
   line('dashboard-export: the export itself (read, fold, render, write), median', `${quantile(inner, 0.5).toFixed(0)} ms`);
   line('dashboard: index.html size (data and libraries inlined)', `${(statSync(path.join(out, 'index.html')).size / 1e6).toFixed(1)} MB`);
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const { launchChromium } = await import('../support/browser.js');
+  const browser = await launchChromium();
   const opens: number[] = [];
   try {
     for (let i = 0; i < 6; i++) {

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { ManualClock } from '../../src/core/clock.js';
@@ -17,7 +17,7 @@ import { NavRecord } from '../../src/telemetry/records/nav.js';
 import { PositionsSnapshot } from '../../src/telemetry/records/positions.js';
 import { VetoRecord } from '../../src/telemetry/records/veto.js';
 import { statePaths } from '../../src/telemetry/state-paths.js';
-import { openRecorded } from '../support/browser.js';
+import { launchChromium, openRecorded } from '../support/browser.js';
 import { runCliAsync } from '../support/cli.js';
 import { tempDir } from '../support/config-copy.js';
 
@@ -38,7 +38,7 @@ beforeAll(async () => {
   expect(screen.code, screen.stderr).toBe(0);
   const g = loaded.config.risk_limits.global;
   exportDashboard(state.dir, out, new ManualClock(Date.UTC(2024, 2, 15, 1)), { title: 'hedge: test fund', refreshS: 5, limits: { max_gross_exposure_pct: g.max_gross_exposure_pct, max_net_exposure_pct: g.max_net_exposure_pct, daily_loss_limit_pct: g.daily_loss_limit_pct, max_drawdown_pct: g.max_drawdown_pct } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await launchChromium();
   mkdirSync(artifacts, { recursive: true });
 }, 180_000);
 

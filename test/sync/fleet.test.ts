@@ -10,7 +10,6 @@ import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import { ManualClock } from '../../src/core/clock.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { exportFleetDashboard } from '../../src/dashboard/export.js';
@@ -18,7 +17,7 @@ import type { AccountFold } from '../../src/dashboard/model.js';
 import type { BlendedFund } from '../../src/dashboard/fund.js';
 import { readFleet } from '../../src/sync/fleet.js';
 import { readStatus, type AccountStatus } from '../../src/sync/status.js';
-import { openRecorded } from '../support/browser.js';
+import { launchChromium, openRecorded } from '../support/browser.js';
 import { runCliAsync } from '../support/cli.js';
 import { configCopy, tempDir } from '../support/config-copy.js';
 
@@ -208,7 +207,7 @@ describe('the fleet reader', () => {
     const r = await exportFleetDashboard({ type: 'dir', path: mirror }, { cacheDir: path.join(work.dir, 'fleet-cache'), baseDir: work.dir }, out, new ManualClock(Date.UTC(2024, 0, 16)), { title: 'fleet', refreshS: 5 });
     expect(r).toMatchObject({ written: true, accounts: 2 });
     const view = await readFleet({ type: 'dir', path: mirror }, { cacheDir: path.join(work.dir, 'fleet-cache'), nowMs: 0, baseDir: work.dir });
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const browser = await launchChromium();
     try {
       const { page, errors } = await openRecorded(browser, `file://${path.join(out, 'index.html')}`, { width: 1400, height: 1600 });
       const usd = (x: number) => `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USD`;
