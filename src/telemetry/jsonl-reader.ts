@@ -64,12 +64,14 @@ export function scanJsonl<S extends z.ZodType>(file: string, schema: S | undefin
       const n = readSync(fd, buf, held, buf.length - held, base + held);
       if (n === 0) break;
       held += n;
+      // what is held (the buffer's bytes beyond it are stale)
+      const data = buf.subarray(0, held);
       let start = 0;
       for (;;) {
-        const nl = buf.indexOf(10, start);
-        if (nl < 0 || nl >= held) break;
+        const nl = data.indexOf(10, start);
+        if (nl < 0) break;
         lineNo++;
-        const text = buf.toString('utf8', start, nl);
+        const text = data.toString('utf8', start, nl);
         if (text.trim().length > 0) {
           try {
             const value = JSON.parse(text) as unknown;
