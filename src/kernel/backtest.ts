@@ -210,8 +210,11 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   try {
     stopped = await driveBars({ feed, loop, venue, curve, bars, every, operator, record, onProgress: o.onProgress, stop: o.stop, single: quiet !== undefined && data.universe.length === 1 ? { series: seriesOf(data.universe[0] as string, data.base), quiet } : undefined });
   } finally {
-    orders.close();
-    vetoes.close();
+    try {
+      orders.close();
+    } finally {
+      vetoes.close();
+    }
   }
   noteRisk();
   const runMs = wall.elapsedMs() - loadMs;

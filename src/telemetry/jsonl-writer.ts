@@ -119,20 +119,15 @@ export class JsonlWriter implements RecordSink {
 
 /**
  * A JSONL file written in large chunks, for runs whose output is only read after they end (a backtest):
- * records are kept in memory and written (and fsynced) when `bufferBytes` is exceeded and at `close`.
+ * records are kept in memory and written (and fsynced) when `bufferBytes` is exceeded and at `close`. The
+ * file is opened (created, or emptied) at the first write, not before: a run that fails before it writes
+ * holds no descriptor and leaves the previous run's file as it was.
  */
 export class BufferedJsonlWriter implements RecordSink {
   private lines: string[] = [];
   private bytes = 0;
-  private readonly fd: number;
-  constructor(readonly file: string, private readonly bufferBytes = 1 << 20) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    try {
-      this.fd = openSync(file, 'w', 0o644);
-    } catch (err) {
-      throw new StorageError(file, `cannot open for writing: ${(err as Error).message}`, { cause: err });
-    }
-  }
+  private fd: number | null = null;
+  constructor(readonly file: string, private readonly bufferBytes = 1 << 20) {}
 
   append(record: unknown): void {
     const line = JSON.stringify(record);
@@ -143,15 +138,32 @@ export class BufferedJsonlWriter implements RecordSink {
 
   close(): void {
     this.drain();
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    const fd = this.open();
+    this.fd = null;
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private open(): number {
+    if (this.fd !== null) return this.fd;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      this.fd = openSync(this.file, 'w', 0o644);
+    } catch (err) {
+      throw new StorageError(this.file, `cannot open for writing: ${(err as Error).message}`, { cause: err });
+    }
+    return this.fd;
   }
 
   private drain(): void {
     if (this.lines.length === 0) return;
+    const fd = this.open();
     const buf = Buffer.from(`${this.lines.join('\n')}\n`, 'utf8');
     let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
     this.lines = [];
     this.bytes = 0;
   }

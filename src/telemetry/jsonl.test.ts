@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tempDir } from '../../test/support/config-copy.js';
 import { readJsonl, readJsonlTail, scanJsonl } from './jsonl-reader.js';
-import { JsonlWriter } from './jsonl-writer.js';
+import { BufferedJsonlWriter, JsonlWriter } from './jsonl-writer.js';
 
 const Rec = z.strictObject({ n: z.number() });
 
@@ -85,6 +85,24 @@ describe('JsonlWriter and readJsonl', () => {
     const w = new JsonlWriter(path.join(t.dir, 'x.jsonl'));
     expect(() => w.appendLine('{"a":1}\n{"b":2}')).toThrow(/newline/);
     w.close();
+    t.cleanup();
+  });
+});
+
+describe('BufferedJsonlWriter', () => {
+  it('opens its file at the first write: a run that fails before it leaves the last run\'s file and holds no descriptor', () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 'run', 'orders.jsonl');
+    const last = new BufferedJsonlWriter(file, 16);
+    for (let n = 0; n < 5; n++) last.append({ n });
+    last.close();
+    expect(readJsonl(file, Rec).records).toEqual([0, 1, 2, 3, 4].map((n) => ({ n })));
+    // made, never written nor closed (a run that threw while setting up): the file is as the last run left it
+    new BufferedJsonlWriter(file);
+    expect(readJsonl(file, Rec).records).toHaveLength(5);
+    // closed without a record: an empty file
+    new BufferedJsonlWriter(file).close();
+    expect(readFileSync(file, 'utf8')).toBe('');
     t.cleanup();
   });
 });
