@@ -174,9 +174,12 @@ line(`replay ${bundledSymbols.length} symbols × 1h in time order, median`, `${(
   });
   await new Promise((r) => setTimeout(r, 200));
   t0 = performance.now();
-  spawn(process.execPath, [bin, 'kill', '--reason', 'bench', '--state-dir', dir], { stdio: 'ignore' });
+  const kill = spawn(process.execPath, [bin, 'kill', '--reason', 'bench', '--state-dir', dir], { stdio: 'ignore' });
+  const exited = new Promise((r) => kill.once('exit', r));
   const ms = await done;
   line('kill switch: hedge kill → 50 resting orders cancelled (paper)', `${ms.toFixed(0)} ms`, 'issue 5 target ≤ 1000 ms');
+  // `hedge kill` may still be writing its log after the orders are cancelled: the folder goes once it is done
+  await exited;
   rmSync(dir, { recursive: true, force: true });
 }
 
